@@ -1,0 +1,35 @@
+"""Diagnosis: each failure mode gets its word and a sentence with the numbers."""
+import pytest
+
+from tinyrnn import VOCABULARY, Config, run
+
+
+@pytest.mark.parametrize("cfg, word, fragments", [
+    (Config(wh_init=10.0, L=10), "cancelled", ["round to the same float32", "float64 would give"]),
+    (Config(wh_init=10.0, L=60), "overflow", ["h_39 = inf", "largest float32"]),
+    (Config(wh_init=10.0, L=400, dtype="float64"), "overflow", ["largest float64"]),
+    (Config(wh_init=0.1, L=100), "underflow", ["smallest float32", "rounded to exactly 0"]),
+    (Config(wh_init=0.5, L=200, activation="identity"), "underflow", ["below the smallest float32"]),
+    (Config(wh_init=-0.5, L=5), "dead", ["relu's input a_1 = -0.5"]),
+    (Config(wh_init=0.0, L=3, activation="tanh"), "dead", ["wh = 0"]),
+    (Config(wh_init=1.5, L=50, activation="tanh"), "saturated", ["tanh is saturated", "|wh| = 1.5"]),
+    (Config(wh_init=4.0, L=60, activation="sigmoid", h_init=5.0, wx=3.0), "saturated", ["sigmoid"]),
+    (Config(wh_init=0.1, L=10), "vanishing", ["about 0.1", "1.0e-10"]),
+    (Config(wh_init=10.0, L=6, dtype="float64"), "exploding", ["about 10", "1.0e+06"]),
+    (Config(wh_init=1.0, L=200), "stable", ["gain dh_L/dh_0 = 1"]),
+])
+def test_each_failure_mode(cfg, word, fragments):
+    d = run(cfg).diagnosis
+    assert d.word == word, d.explanation
+    assert d.word in VOCABULARY
+    for fragment in fragments:
+        assert fragment in d.explanation
+
+
+def test_tanh_saturation_to_an_exact_zero_slope():
+    d = run(Config(wh_init=30.0, L=5, activation="tanh", h_init=2.0)).diagnosis
+    assert d.word == "saturated" and "rounds to exactly 0" in d.explanation
+
+
+def test_cancellation_needs_a_nonzero_offset():
+    assert run(Config(wh_init=1.0, L=3, offset=0.0)).diagnosis.word == "stable"

@@ -1,0 +1,72 @@
+"""The activation registry: the one place a new activation is added."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+LEAKY_SLOPE = 0.01  # PyTorch's default negative_slope for leaky_relu
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation, its slope as autograd computes it, and a plain description."""
+
+    name: str
+    fn: Callable[[torch.Tensor], torch.Tensor]
+    # backward(grad, a, h) = grad * act'(a), computed by the very ATen kernel autograd calls
+    # (from the pre-activation a and/or the output h = act(a)), so that a replayed
+    # reverse pass rounds bit for bit like autograd.
+    backward: Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
+    # The slope on each side of 0 when the activation is piecewise linear there,
+    # else None: this is what makes a closed form possible.
+    linear_slopes: tuple[float, float] | None
+    saturates: bool
+    describe: str
+
+    def slope(self, a: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """act'(a_t), as the backward kernel computes it for an incoming gradient of 1."""
+        return self.backward(torch.ones_like(a), a, h)
+
+
+_aten = torch.ops.aten
+
+
+def _relu_backward(grad, a, h):
+    return _aten.threshold_backward(grad, h, 0)  # masks on the output h > 0
+
+
+def _leaky_backward(grad, a, h):
+    return _aten.leaky_relu_backward(grad, a, LEAKY_SLOPE, False)  # masks on the input a > 0
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("relu", torch.relu, _relu_backward, (0.0, 1.0), False,
+                   "max(0, a): slope 1 for a > 0, 0 otherwise"),
+        Activation("tanh", torch.tanh, lambda g, a, h: _aten.tanh_backward(g, h), None, True,
+                   "tanh(a): slope 1 - tanh(a)^2, at most 1, near 0 when |a| is large"),
+        Activation("sigmoid", torch.sigmoid, lambda g, a, h: _aten.sigmoid_backward(g, h), None, True,
+                   "1/(1+e^-a): slope s(1-s), at most 1/4"),
+        Activation("identity", lambda a: a, lambda g, a, h: g, (1.0, 1.0), False,
+                   "a: slope 1 everywhere, the linear RNN"),
+        Activation("leaky_relu", lambda a: F.leaky_relu(a, LEAKY_SLOPE),
+                   _leaky_backward, (LEAKY_SLOPE, 1.0), False,
+                   "a for a > 0, 0.01*a otherwise: slope 1 or 0.01"),
+    )
+}
+
+NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
+
+
+def get(name: str) -> Activation:
+    """Look up an activation by name, with a message listing the valid ones."""
+    try:
+        return ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(
+            f"activation={name!r} is unknown; choose one of {', '.join(NAMES)}"
+        ) from None

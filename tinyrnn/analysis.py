@@ -1,0 +1,114 @@
+"""Why a gradient is what it is: per-step factors, gains, temporal terms and two second witnesses."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from . import activations
+from .config import Config
+
+
+def _tensors(result):
+    dtype = result.config.torch_dtype
+    return (torch.tensor(result.preacts, dtype=dtype), torch.tensor(result.hidden, dtype=dtype),
+            torch.tensor(result.config.wh_init, dtype=dtype))
+
+
+def slopes(result) -> np.ndarray:
+    """act'(a_t) for t = 1..L, in the run's dtype, as autograd computes it."""
+    a, h, _ = _tensors(result)
+    return activations.get(result.config.activation).slope(a, h[1:]).numpy()
+
+
+def step_factors(result) -> np.ndarray:
+    """dh_t/dh_{t-1} = wh * act'(a_t) for t = 1..L (float64 copy of the run-dtype value)."""
+    a, h, wh = _tensors(result)
+    return (wh * activations.get(result.config.activation).slope(a, h[1:])).double().numpy()
+
+
+def long_range_gain(result) -> np.ndarray:
+    """dh_t/dh_0 for t = 0..L: the running product of step factors, rounded in the run's dtype."""
+    a, h, wh = _tensors(result)
+    factors = wh * activations.get(result.config.activation).slope(a, h[1:])
+    one = torch.ones(1, dtype=factors.dtype)
+    return torch.cat([one, torch.cumprod(factors, 0)]).double().numpy()
+
+
+def log10_gain(result) -> float:
+    """log10 |dh_L/dh_0| summed in float64, exact even where the product under/overflows."""
+    with np.errstate(divide="ignore"):
+        return float(np.sum(np.log10(np.abs(step_factors(result)))))
+
+
+def dloss_dy(result) -> float:
+    """dL/dy_L = 2 (y_L - target), rounded in the run's dtype like MSELoss's backward."""
+    dtype = result.config.torch_dtype
+    y, target = torch.tensor(result.y_last, dtype=dtype), torch.tensor(result.target, dtype=dtype)
+    return float(2.0 * (y - target))
+
+
+def temporal_contributions(result) -> np.ndarray:
+    """c_t = dL/da_t * h_{t-1} for t = 1..L; their sum is dL/dwh (what step t adds to it)."""
+    a, h, wh = _tensors(result)
+    slope = activations.get(result.config.activation).slope(a, h[1:])
+    dtype = result.config.torch_dtype
+    upstream = torch.tensor(dloss_dy(result), dtype=dtype) * torch.tensor(result.config.wy, dtype=dtype)
+    terms = torch.empty_like(a)
+    for t in range(result.config.L - 1, -1, -1):  # reverse time, as backprop walks it
+        d_a = upstream * slope[t]  # dL/da_t = dL/dh_t * act'(a_t)
+        terms[t] = d_a * h[t]  # da_t/dwh = h_{t-1}
+        upstream = d_a * wh  # dL/dh_{t-1} = dL/da_t * wh
+    return terms.double().numpy()
+
+
+def closed_form(config: Config, result=None) -> dict[str, float] | None:
+    """Exact gradients in float64 when the trajectory stays on one linear piece of act, else None."""
+    act = activations.get(config.activation)
+    result = result or _run64(config)
+    a = result.preacts.astype(np.float64)
+    if act.linear_slopes is None or (np.any(a > 0) and np.any(a <= 0)):
+        return None
+    if act.linear_slopes[0] != act.linear_slopes[1] and np.any(a == 0):
+        return None  # on the kink itself the slope is a convention, not a closed form
+    s = act.linear_slopes[1] if a[0] > 0 else act.linear_slopes[0]
+    L, h0, wh, wx, wy = config.L, config.h_init, config.wh_init, config.wx, config.wy
+    W, B = s * wh, s * wx  # on one piece, h_t = W h_{t-1} + B
+    k = np.arange(L, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        powers = W ** k  # W^0 .. W^{L-1}
+        h_L = W ** L * h0 + B * powers.sum()
+        dh_dh0 = W ** L
+        dh_dwh = s * (L * W ** (L - 1) * h0 + B * np.sum(k[1:] * powers[:-1]))
+        dh_dwx = s * powers.sum()
+        g = 2.0 * config.offset if config.target is None else 2.0 * (wy * h_L - config.target)
+        return {"h_init": g * wy * dh_dh0, "wh": g * wy * dh_dwh, "wy": g * h_L, "wx": g * wy * dh_dwx}
+
+
+def finite_difference(config: Config, rel_step: float = 1e-6) -> dict[str, float]:
+    """Central differences of the float64 loss, the target held where the seed detaches it."""
+    base = config.replace(dtype="float64")
+    target = _run64(base).target
+    fields = {"h_init": "h_init", "wh": "wh_init", "wy": "wy", "wx": "wx"}
+    grads = {}
+    for param, field in fields.items():
+        theta = getattr(base, field)
+        eps = rel_step * max(1.0, abs(theta))
+        up = _loss64(base.replace(**{field: theta + eps}), target)
+        down = _loss64(base.replace(**{field: theta - eps}), target)
+        grads[param] = (up - down) / (2 * eps)
+    return grads
+
+
+def _run64(config: Config):
+    from .engine import run
+
+    return run(config.replace(dtype="float64"))
+
+
+def _loss64(config: Config, target: float) -> float:
+    act = activations.get(config.activation).fn
+    h = torch.tensor(config.h_init, dtype=torch.float64)
+    with torch.no_grad():
+        for _ in range(config.L):
+            h = act(config.wh_init * h + config.wx)
+        return float((config.wy * h - target) ** 2)
