@@ -1,0 +1,137 @@
+"""Chart builders: tidy DataFrame in, alt.Chart out. Altair only, never Streamlit."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+# Okabe-Ito: distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+PARAM_COLORS = alt.Scale(domain=["h_init", "wh", "wy", "wx"], range=OKABE_ITO[:4])
+SIGN_COLORS = alt.Scale(domain=["positive", "negative", "zero"], range=[OKABE_ITO[0], OKABE_ITO[1], "#777777"])
+SPECIAL_SHAPES = alt.Scale(domain=["exactly 0", "inf", "NaN"], range=["triangle-down", "triangle-up", "cross"])
+
+
+def classify(values) -> pd.DataFrame:
+    """Columns magnitude, sign, status ('finite' | 'exactly 0' | 'inf' | 'NaN') and a display string."""
+    v = np.asarray(values, dtype=np.float64)
+    status = np.select([np.isnan(v), np.isinf(v), v == 0], ["NaN", "inf", "exactly 0"], "finite")
+    sign = np.select([np.isnan(v), v > 0, v < 0], ["zero", "positive", "negative"], "zero")
+    return pd.DataFrame({"magnitude": np.abs(v), "sign": sign, "status": status,
+                         "shown": [f"{x:.4g}" for x in v]})
+
+
+def with_log_position(df: pd.DataFrame, value: str) -> pd.DataFrame:
+    """Add classify() columns and 'y': |value| where a log axis can show it, an edge row where not.
+
+    Zeros go 10x below the smallest finite magnitude, inf/NaN 10x above the largest, each with its
+    own marker: never dropped, never disguised as an ordinary number.
+    """
+    out = pd.concat([df.reset_index(drop=True), classify(df[value])], axis=1)
+    finite = out.magnitude[(out.status == "finite")]
+    lo = finite.min() / 10 if len(finite) else 1e-1
+    hi = finite.max() * 10 if len(finite) else 1e1
+    out["y"] = np.where(out.status == "finite", out.magnitude, np.where(out.status == "exactly 0", lo, hi))
+    return out
+
+
+def _special_layer(base: alt.Chart, x: alt.X, y_field: str = "y") -> alt.Chart:
+    return base.transform_filter(alt.datum.status != "finite").mark_point(size=90, filled=True, color="#333").encode(
+        x=x, y=alt.Y(f"{y_field}:Q"),
+        shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable magnitude"),
+    )
+
+
+def trajectory(frame: pd.DataFrame, log: bool, title: str) -> alt.LayerChart:
+    """h_t against t; on a log axis |h_t| with sign as colour; zeros/inf/NaN marked at the edges."""
+    df = with_log_position(frame[["t", "h"]], "h")
+    if not log:  # zero is an ordinary point on a linear axis; only inf/NaN need an edge marker
+        plain = df.status.isin(["finite", "exactly 0"])
+        edge = float(df.magnitude[plain].max()) if plain.any() else 1.0
+        df["y"] = np.where(plain, df.h, edge)
+    x = alt.X("t:Q", title="time step t", axis=alt.Axis(tickMinStep=1))
+    tip = [alt.Tooltip("t:Q", title="t"), alt.Tooltip("shown:N", title="h_t"), alt.Tooltip("status:N")]
+    base = alt.Chart(df).encode(x=x, tooltip=tip)
+    if log:
+        ok = base.transform_filter(alt.datum.status == "finite")
+        y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="|h_t| (log scale)")
+        layers = [ok.mark_line(color="#999").encode(y=y),
+                  ok.mark_point(filled=True, size=40).encode(
+                      y=y, color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of h_t"))]
+    else:
+        ok = base.transform_filter("datum.status == 'finite' || datum.status == 'exactly 0'")
+        layers = [ok.mark_line(point=True, color=OKABE_ITO[0]).encode(y=alt.Y("y:Q", title="h_t (linear scale)"))]
+    layers.append(_special_layer(base, x) if log else
+                  base.transform_filter("datum.status == 'inf' || datum.status == 'NaN'").mark_point(
+                      size=90, filled=True, color="#333").encode(
+                      y="y:Q", shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable value")))
+    return alt.layer(*layers).properties(title=title, height=260)
+
+
+def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
+    """|dL/dtheta| per parameter on a log axis, colour = sign; zero/inf/NaN marked, not dropped."""
+    df = with_log_position(grads[["param", "grad"]], "grad")
+    y = alt.Y("param:N", title="parameter", sort=list(grads.param))
+    x = alt.X("y:Q", scale=alt.Scale(type="log"), title="|dL/dθ| (log scale)")
+    tip = [alt.Tooltip("param:N"), alt.Tooltip("shown:N", title="dL/dθ"), alt.Tooltip("status:N")]
+    base = alt.Chart(df).encode(y=y, tooltip=tip)
+    rule = base.transform_filter(alt.datum.status == "finite").mark_rule(color="#bbb").encode(x=x)
+    dots = base.transform_filter(alt.datum.status == "finite").mark_point(filled=True, size=160).encode(
+        x=x, color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"))
+    special = base.transform_filter(alt.datum.status != "finite").mark_point(size=160, filled=True, color="#333")
+    special = special.encode(x=x, shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable magnitude"))
+    return alt.layer(rule, dots, special).properties(title=title, height=alt.Step(36))
+
+
+def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.LayerChart:
+    """|dL/dtheta| against L (one line per parameter), the chosen L marked by a rule."""
+    data = with_log_position(df[["L", "param", "grad"]], "grad")
+    x = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="|dL/dθ| (log scale)")
+    tip = [alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("shown:N", title="dL/dθ"),
+           alt.Tooltip("status:N")]
+    base = alt.Chart(data).encode(x=x, tooltip=tip)
+    lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=12)).encode(
+        y=y, color=alt.Color("param:N", scale=PARAM_COLORS, title="parameter"))
+    special = _special_layer(base, x)
+    rule = alt.Chart(pd.DataFrame({"L": [chosen_L], "label": [f"your L = {chosen_L}"]})).mark_rule(
+        strokeDash=[4, 3], color="#555").encode(x="L:Q", tooltip=["label:N"])
+    return alt.layer(lines, special, rule).properties(title=title, height=260)
+
+
+def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Per-step factor |wh act'(a_t)| and the running gain |dh_t/dh_0|, log axis, 1 marked."""
+    long = frame.melt(id_vars="t", value_vars=["factor", "gain"], var_name="series", value_name="value")
+    long = long[long.t > 0] if (long.series == "factor").any() else long
+    long["series"] = long.series.map({"factor": "per-step factor |dh_t/dh_{t-1}|",
+                                      "gain": "long-range gain |dh_t/dh_0|"})
+    data = with_log_position(long, "value")
+    x = alt.X("t:Q", title="time step t", axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="factor (log scale; 1 = no change)")
+    tip = [alt.Tooltip("t:Q"), alt.Tooltip("series:N"), alt.Tooltip("shown:N", title="value"),
+           alt.Tooltip("status:N")]
+    base = alt.Chart(data).encode(x=x, tooltip=tip)
+    series = alt.Color("series:N", scale=alt.Scale(range=[OKABE_ITO[0], OKABE_ITO[1]]), title=None,
+                       legend=alt.Legend(orient="bottom"))
+    lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=14)).encode(
+        y=y, color=series)
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="y:Q")
+    return alt.layer(lines, _special_layer(base, x), one).properties(title=title, height=260)
+
+
+def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
+    """The seed's experiment: |dL/dparam| against L, one line per wh_init; the float32 zero marked."""
+    data = with_log_position(df[df.param == param][["wh_init", "L", "grad"]], "grad")
+    data["wh_init"] = data.wh_init.map(lambda w: f"wh_init = {w:g}")
+    x = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1))
+    y = alt.Y("y:Q", scale=alt.Scale(type="log"), title=f"|dL/d{param}| (log scale)")
+    tip = [alt.Tooltip("wh_init:N"), alt.Tooltip("L:Q"), alt.Tooltip("shown:N", title=f"dL/d{param}"),
+           alt.Tooltip("status:N")]
+    base = alt.Chart(data).encode(x=x, tooltip=tip)
+    color = alt.Color("wh_init:N", scale=alt.Scale(range=OKABE_ITO[:3]), title=None)
+    lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=True).encode(y=y, color=color)
+    special = base.transform_filter(alt.datum.status != "finite").mark_point(size=150, filled=True).encode(
+        y=y, color=color, shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable magnitude"))
+    label = base.transform_filter(alt.datum.status == "exactly 0").mark_text(dx=8, align="left", fontSize=12).encode(
+        y=y, text=alt.value("0.0: float32 rounding, not vanishing"))
+    return alt.layer(lines, special, label).properties(title=title, height=300)
