@@ -47,7 +47,8 @@ if (zero.grad == 0).all():
              "exactly 0, and so is every gradient. Flip **See it in float64** above: the same cell reads 2.0e+10.")
 else:
     st.success(f"**In float64 the cell at wh_init = 10, L = 10 reads {explain.sci(zero.grad.iloc[0])}**: the float32 "
-               "0.0 was rounding (float32 numbers near 10¹⁰ are 1024 apart, so 10¹⁰ − 1 rounds to 10¹⁰), not a vanishing gradient.")
+               "0.0 was rounding (float32 numbers near 10¹⁰ are 1024 apart, so 10¹⁰ − 1 rounds to 10¹⁰), "
+               "not a vanishing gradient.")
 
 st.subheader("Go further")
 st.page_link("pages/1_Explorer.py", label="Explorer: set wh_init, L, activation and offset; watch every gradient",

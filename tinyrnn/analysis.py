@@ -93,7 +93,7 @@ def finite_difference(config: Config, rel_step: float = 1e-7) -> dict[str, float
     """
     base = config.replace(dtype="float64")
     reference = _run64(base)
-    target, dl_dy = reference.target, 2.0 * (reference.y_last - reference.target)
+    dl_dy = 2.0 * (reference.y_last - reference.target)
     values = {"h_init": base.h_init, "wh": base.wh_init, "wy": base.wy, "wx": base.wx}
     eps = {p: rel_step * max(1.0, abs(v)) for p, v in values.items()}
     # One batched pass: column 2i is param i nudged up, column 2i+1 nudged down.

@@ -55,10 +55,14 @@ def diagnose(result) -> Diagnosis:
         return verdict("overflow", f"{where} is beyond the largest {cfg.dtype} ({LARGEST[cfg.dtype]}), "
                                    "so the loss and gradients are inf or NaN: no usable step.")
     if cfg.target is None and cfg.offset != 0 and result.loss == 0:
-        exact = analysis._run64(cfg).grads["h_init"]
+        exact = np.log10(abs(2 * cfg.offset * cfg.wy)) + log_gain  # dL/dh_init = 2 offset wy dh_L/dh_0
+        better = analysis._run64(cfg) if cfg.dtype == "float32" else None  # a float64 run never recurses here
+        if better is not None and better.loss != 0:
+            fix = f"float64 would give dL/dh_init = {better.grads['h_init']:.1e}."
+        else:
+            fix = f"in exact math dL/dh_init = 10^{exact:.1f} ({cfg.dtype} cannot hold y_L - {cfg.offset:g} apart)."
         return verdict("cancelled", f"y_L = {result.y_last:.1e} and the target y_L - {cfg.offset:g} round to the "
-                                    f"same {cfg.dtype}, so the loss and every gradient are exactly 0; "
-                                    f"float64 would give dL/dh_init = {exact:.1e}.")
+                                    f"same {cfg.dtype}, so the loss and every gradient are exactly 0; {fix}")
     zero = np.flatnonzero(factors == 0)
     if zero.size:
         t = int(zero[0]) + 1

@@ -1,0 +1,42 @@
+"""AppTest helpers: start a page (with query params), read charts back from their Vega-Lite spec."""
+import json
+
+import pyarrow as pa
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+PAGES = {"home": None, "explorer": "pages/1_Explorer.py"}
+
+
+def open_page(page: str, **params) -> AppTest:
+    """Run a page as a fresh session would, with query parameters from a link."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if PAGES[page]:
+        at.switch_page(PAGES[page])
+    return at.run()
+
+
+def charts(at: AppTest) -> list[tuple[dict, "pa.Table"]]:
+    """(spec, data as a DataFrame) for every Vega-Lite chart on the page."""
+    out = []
+    for el in at.get("vega_lite_chart"):
+        spec = json.loads(el.proto.spec)
+        data = [pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets]
+        out.append((spec, data[0] if data else None))
+    return out
+
+
+def chart_titled(at: AppTest, fragment: str):
+    """The (spec, data) of the chart whose title contains fragment."""
+    found = [c for c in charts(at) if fragment in str(c[0].get("title"))]
+    assert found, f"no chart title contains {fragment!r}: {[c[0].get('title') for c in charts(at)]}"
+    return found[0]
+
+
+def texts(at: AppTest) -> str:
+    """All alert and markdown text on the page, joined (for 'is this said somewhere' checks)."""
+    parts = [e.value for kind in ("success", "info", "warning", "error", "markdown", "caption") for e in
+             getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)

@@ -1,0 +1,106 @@
+"""AppTest: the Explorer's numbers are the engine's; presets, extremes and bad links never crash."""
+import pytest
+from app_support import chart_titled, charts, open_page
+
+from tinyrnn import Config, run
+from tinyrnn.presets import PRESETS, preset_values
+from tinyrnn.ui import CONTROLS
+
+FIELDS = {"wh": "wh_init", "L": "L", "act": "activation", "offset": "offset", "h0": "h_init", "wy": "wy", "wx": "wx",
+          "dtype": "dtype"}
+
+
+def config_of(at) -> Config:
+    return Config(**{field: at.session_state[key] for key, field in FIELDS.items()})
+
+
+def banner(at) -> str:
+    return " ".join(e.value for kind in ("success", "warning", "error") for e in getattr(at, kind))
+
+
+def check_numbers_match_engine(at):
+    assert not at.exception, [e.value for e in at.exception]
+    cfg = config_of(at)
+    r = run(cfg)
+    assert r.diagnosis.explanation in banner(at)
+    _, grads = chart_titled(at, "Gradients after L=" if any("Gradients after" in str(s.get("title")) for s, _ in
+                                                            charts(at)) else "No parameter")
+    for _, row in grads.iterrows():
+        want = r.grads[row.param]
+        assert row.grad == want or (row.grad != row.grad and want != want), row.param
+    _, traj = chart_titled(at, "h_t")
+    assert len(traj) == cfg.L + 1
+    assert len(charts(at)) == 4
+
+
+def test_defaults():
+    at = open_page("explorer")
+    check_numbers_match_engine(at)
+    assert config_of(at) == Config(wh_init=1.0, L=10)
+
+
+def test_deep_link_sets_every_control():
+    at = open_page("explorer", wh="2.5", L="7", act="tanh", offset="-0.5", h0="0.3", wy="2", wx="0.1",
+                   dtype="float64", log="false")
+    assert config_of(at) == Config(wh_init=2.5, L=7, activation="tanh", offset=-0.5, h_init=0.3, wy=2.0, wx=0.1,
+                                   dtype="float64")
+    assert not [w for w in at.warning if 'Link parameter' in w.value]
+    check_numbers_match_engine(at)
+    spec, _ = chart_titled(at, "h_t")
+    assert "linear scale" in str(spec)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_each_preset(name):
+    at = open_page("explorer")
+    at.button(key=f"preset_{name}").click().run()
+    for key, value in preset_values(name).items():
+        assert at.session_state[key] == value
+    check_numbers_match_engine(at)
+    assert any(PRESETS[name]["look"] in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("key", ["wh", "L", "offset", "h0", "wy", "wx"])
+@pytest.mark.parametrize("end", ["lo", "hi"])
+def test_each_control_at_its_extremes(key, end):
+    at = open_page("explorer")
+    control = CONTROLS[key]
+    value = getattr(control, end)
+    at.slider(key=key).set_value(int(value) if control.kind == "int" else float(value)).run()
+    check_numbers_match_engine(at)
+
+
+@pytest.mark.parametrize("activation", CONTROLS["act"].options)
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_every_activation_and_dtype(activation, dtype):
+    at = open_page("explorer", act=activation, dtype=dtype, wh="3", L="300")
+    check_numbers_match_engine(at)
+
+
+@pytest.mark.parametrize("params, named", [
+    ({"wh": "abc"}, "wh"), ({"wh": "nan"}, "wh"), ({"wh": "inf"}, "wh"), ({"wh": "1e300"}, "wh"),
+    ({"L": "-3"}, "L"), ({"L": "5000"}, "L"), ({"L": "2.5"}, "L"), ({"act": "softplus"}, "act"),
+    ({"act": "<script>alert(1)</script>"}, "act"), ({"dtype": "float16"}, "dtype"), ({"log": "maybe"}, "log"),
+    ({"offset": "**bold**"}, "offset"), ({"bogus": "1"}, "bogus"),
+])
+def test_bad_links_warn_and_never_crash(params, named):
+    at = open_page("explorer", **params)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any(f"**{named}**" in w for w in warnings), warnings
+    assert any("Using" in w or "ignored" in w for w in warnings)
+    check_numbers_match_engine(at)
+
+
+def test_markup_in_links_is_shown_as_code_not_rendered():
+    at = open_page("explorer", act="<b>x</b>`code`")
+    (w,) = [w.value for w in at.warning if "**act**" in w.value]
+    assert "`<b>x</b>'code'`" in w
+
+
+def test_warnings_stay_until_dismissed():
+    at = open_page("explorer", wh="abc")
+    at.slider(key="L").set_value(12).run()
+    assert any("**wh**" in w.value for w in at.warning)
+    at.button(key="_dismiss_url").click().run()
+    assert not [w for w in at.warning if "Link parameter" in w.value]
