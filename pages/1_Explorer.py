@@ -1,8 +1,7 @@
 """Explorer: one run of the tiny RNN, every gradient, and the reason for it."""
 import streamlit as st
 
-from tinyrnn import charts
-from tinyrnn import ui
+from tinyrnn import charts, ui
 
 st.set_page_config(page_title="tinyrnn · Explorer", page_icon="🔬", layout="wide")
 st.title("🔬 Explorer: one run, every gradient")

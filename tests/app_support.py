@@ -5,7 +5,7 @@ import pyarrow as pa
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-PAGES = {"home": None, "explorer": "pages/1_Explorer.py"}
+PAGES = {"home": None, "explorer": "pages/1_Explorer.py", "sweep": "pages/2_Sweep.py"}
 
 
 def open_page(page: str, **params) -> AppTest:

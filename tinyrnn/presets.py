@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 DEFAULTS = {"wh": 1.0, "L": 10, "act": "relu", "offset": 1.0, "h0": 1.0, "wy": 1.0, "wx": 0.0,
-            "dtype": "float32", "log": True}
+            "dtype": "float32", "log": True,
+            # the sweep page
+            "whs": "0.1, 1, 10", "param": "h_init", "span": "3", "res": "200", "compare": False}
 
 PRESETS: dict[str, dict] = {
     "Vanishing": {"values": {"wh": 0.1, "L": 10},

@@ -36,6 +36,8 @@ class Control:
     def allowed(self) -> str:
         if self.kind == "choice":
             return "one of " + ", ".join(self.options)
+        if self.kind == "text":
+            return "text"
         if self.kind == "bool":
             return "true or false"
         return f"a {'whole ' if self.kind == 'int' else ''}number from {self.lo:g} to {self.hi:g}"
@@ -56,6 +58,13 @@ CONTROLS = {c.key: c for c in (
     Control("dtype", "number format", "choice", options=("float32", "float64"),
             help="float32 has ~7 significant digits; float64 ~16."),
     Control("log", "log scale for h_t", "bool"),
+    Control("whs", "wh_init values (comma-separated, up to 8)", "text",
+            help="One line per value, e.g. 0.1, 0.9, 1, 1.1, 10"),
+    Control("param", "gradient of", "choice", options=("h_init", "wh", "wy")),
+    Control("span", "wh_init range ±", "choice", options=("1.5", "3", "6", "12")),
+    Control("res", "resolution (cells per side)", "choice", options=("50", "100", "200", "400", "800"),
+            help="Computed at this resolution; drawn at most 200 x 200 (larger grids are shown as blocks)."),
+    Control("compare", "float32 and float64 side by side", "bool"),
 )}
 
 
@@ -65,6 +74,8 @@ def _problem(control: Control, raw: str) -> tuple[str, object] | None:
         return None if raw in control.options else ("is not a known choice", control.default)
     if control.kind == "bool":
         return None if raw.strip().lower() in ("true", "false") else ("is not true or false", control.default)
+    if control.kind == "text":
+        return None  # free text: the page parses it and explains each entry it cannot use
     try:
         number = float(raw)
     except ValueError:
@@ -118,6 +129,8 @@ def widget(control: Control, where=st):
         return where.selectbox(control.label, control.options, index=control.options.index(control.default), **common)
     if control.kind == "bool":
         return where.toggle(control.label, value=control.default, **common)
+    if control.kind == "text":
+        return where.text_input(control.label, value=control.default, **common)
     cast = int if control.kind == "int" else float
     return where.slider(control.label, cast(control.lo), cast(control.hi), cast(control.default),
                         cast(control.step), **common)
@@ -143,13 +156,17 @@ def settings_params() -> dict[str, str]:
     return {k: str(st.session_state[k]) for k in CONTROLS if k in st.session_state}
 
 
+PAGES = (("streamlit_app.py", "Home: the seed experiment", "🏠"),
+         ("pages/1_Explorer.py", "Explorer: one run, every gradient", "🔬"),
+         ("pages/2_Sweep.py", "Sweep: every wh_init and L at once", "🗺️"))
+
+
 def page_links() -> None:
-    """Links to every page, carrying the current settings."""
+    """Links to every page, carrying the current settings in their query string."""
+    st.markdown("**Go to, with these settings**")
     params = settings_params()
-    cols = st.columns(2)
-    cols[0].page_link("streamlit_app.py", label="Home: the seed experiment", icon="🏠", query_params=params)
-    cols[1].page_link("pages/1_Explorer.py", label="Explorer: one run, every gradient", icon="🔬",
-                      query_params=params)
+    for path, label, icon in PAGES:
+        st.page_link(path, label=label, icon=icon, query_params=params)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -193,8 +210,9 @@ def gradient_title(grads: pd.DataFrame, cfg: Config) -> str:
 
 def download(df: pd.DataFrame, name: str, label: str) -> None:
     """A CSV download of a chart's data."""
-    st.download_button(label, df.to_csv(index=False).encode(), file_name=name, mime="text/csv", key=f"dl_{name}",
-                       icon="⬇️")
+    # a callable defers the CSV until the click, keeping it off every rerun's path
+    st.download_button(label, lambda: df.to_csv(index=False), file_name=name, mime="text/csv", key=f"dl_{name}",
+                       icon="⬇️", on_click="ignore")
 
 
 __all__ = ["CONTROLS", "PRESETS", "apply_preset", "explore", "model_controls", "page_links", "seed_experiment",

@@ -1,0 +1,108 @@
+"""Sweep: the seed's whole experiment as pictures, and the phase diagram of gradient flow."""
+import time
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from tinyrnn import ACTIVATION_NAMES, Config, charts_sweep, phase, ui
+
+st.set_page_config(page_title="tinyrnn · Sweep", page_icon="🗺️", layout="wide")
+if st.session_state.pop("_goto_explorer", False):  # a phase-diagram cell was clicked (see pick_cell)
+    st.switch_page("pages/1_Explorer.py", query_params=ui.settings_params())
+st.title("🗺️ Sweep: every wh_init and every L at once")
+st.caption("The seed printed 18 numbers. Here are all of them, and then tens of thousands more.")
+ui.show_url_problems()
+
+with st.sidebar:
+    st.header("Settings")
+    cfg = ui.model_controls(st.sidebar)
+    ui.page_links()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_lines(whs: tuple, L: int, param: str, **fields):
+    return phase.lines(Config(**fields), list(whs), L, param)
+
+
+@st.cache_data(max_entries=64, show_spinner="Sweeping the grid…")
+def cached_phase(span: float, res: int, param: str, **fields):
+    t0 = time.perf_counter()
+    out = phase.phase(Config(**fields), span, res, param)
+    return {k: out[k] for k in ("cells", "boundary", "block")}, time.perf_counter() - t0
+
+
+def fields(c: Config, **changes) -> dict:
+    return {**{k: v for k, v in c.as_dict().items() if k not in ("wh_init", "L", "target")}, **changes}
+
+
+def pick_cell() -> None:
+    """on_select callback: send the clicked cell's wh_init and L to the Explorer."""
+    state = st.session_state.get("phase_pick")
+    points = (state or {}).get("selection", {})
+    chosen = [point for picked in points.values() for point in (picked or [])]
+    if chosen:
+        st.session_state["wh"], st.session_state["L"] = phase.cell_center(chosen[0])
+        st.session_state["_goto_explorer"] = True
+
+
+param = ui.widget(ui.CONTROLS["param"])
+st.subheader(f"1 · dL/d{param} against L, one line per wh_init")
+whs_text = ui.widget(ui.CONTROLS["whs"])
+whs, problems = phase.parse_wh_list(whs_text)
+if not whs:
+    whs = phase.parse_wh_list(ui.CONTROLS["whs"].default)[0]
+    problems.append(f"no usable value, so the seed's {ui.CONTROLS['whs'].default} is shown")
+for problem in problems:
+    st.warning(f"wh_init values: {problem}.", icon="⚠️")
+lines = cached_lines(tuple(whs), cfg.L, param, **fields(cfg))
+title = (f"Below |wh| = 1 the gradient shrinks with L, above it grows; L = 1..{cfg.L}, {cfg.activation}, "
+         f"{cfg.dtype}")
+st.altair_chart(charts_sweep.lines(lines, param, title), width="stretch")
+st.caption("Log scale; circles are positive gradients, diamonds negative. Grey triangles are exact zeros, squares "
+           "are float32 cancellations (the loss rounded to 0, not a vanishing gradient), crosses are inf/NaN.")
+ui.download(lines, "gradient_vs_L.csv", "Download these lines (CSV)")
+
+st.subheader(f"2 · Phase diagram: log10 |dL/d{param}| over wh_init × L")
+c1, c2, c3 = st.columns(3)
+with c1:
+    span = float(ui.widget(ui.CONTROLS["span"]))
+with c2:
+    res = int(ui.widget(ui.CONTROLS["res"]))
+with c3:
+    compare = ui.widget(ui.CONTROLS["compare"])
+dtypes = ("float32", "float64") if compare else (cfg.dtype,)
+panels, timings = [], []
+for dtype in dtypes:
+    out, seconds = cached_phase(span, res, param, **fields(cfg, dtype=dtype))
+    panels.append((dtype, out))
+    timings.append(seconds)
+finite = np.concatenate([o["cells"].log10.to_numpy() for _, o in panels])
+finite = finite[np.isfinite(finite)]
+domain = float(np.clip(np.ceil(np.abs(finite).max()) if finite.size else 1.0, 1.0, 60.0))
+here = (cfg.wh_init, cfg.L) if abs(cfg.wh_init) <= span and cfg.L <= res else None
+charts = [charts_sweep.heatmap(o["cells"], o["boundary"], f"{dtype}: blue vanishes, orange explodes", domain, here,
+                               select=str(i), size=380 if compare else 520) for i, (dtype, o) in enumerate(panels)]
+chart = charts[0] if len(charts) == 1 else charts[0] | charts[1]
+selections = [f"{kind}{i}" for i in range(len(panels)) for kind in ("cell", "special")]
+st.altair_chart(chart, on_select=pick_cell, selection_mode=selections, key="phase_pick")
+out = panels[0][1]
+k = out["block"]
+drawn = f"drawn as {res // k}×{res // k}" + (f" blocks of {k}×{k} cells (median of the finite cells, most common "
+                                             "status)" if k > 1 else "")
+crossing = (f"The dots mark where the average per-step factor |wh·act'(a_t)| crosses 1 "
+            f"({len(out['boundary'])} points)." if len(out["boundary"]) else
+            "No dotted boundary: the average per-step factor |wh·act'(a_t)| never crosses 1 in this range.")
+st.caption(f"Computed {res}×{res} = {res * res:,} cells in {sum(timings) * 1000:.0f} ms; {drawn}. {crossing} "
+           "Pink cells: float32 cancellation; black: overflow; light grey: exactly 0. The white cross is the "
+           "Explorer's setting. Click any cell to open it in the Explorer.")
+if compare:
+    st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.", icon="🔍")
+ui.download(out["cells"], "phase_diagram.csv", "Download the drawn grid (CSV)")
+
+st.subheader("3 · One row per activation")
+row = pd.concat([cached_phase(span, 60, param, **fields(cfg, activation=act))[0]["cells"].assign(activation=act)
+                 for act in ACTIVATION_NAMES], ignore_index=True)
+st.altair_chart(charts_sweep.minis(row, f"log10 |dL/d{param}| per activation, same colours as above", domain))
+st.caption("Same parameter and range, 60×60 each: tanh and sigmoid saturate, so their orange (exploding) region "
+           "shrinks or disappears; relu dies for negative wh; identity is symmetric in |wh|.")

@@ -1,0 +1,72 @@
+"""Phase diagrams: cell statuses, block reduction and the |factor| = 1 boundary, against the engine."""
+import numpy as np
+import pytest
+
+from tinyrnn import Config, run
+from tinyrnn.phase import STATUSES, boundary, cell_center, lines, parse_wh_list, phase
+
+
+def test_lines_match_run_and_mark_the_cancelled_cell():
+    df = lines(Config(), [0.1, 1.0, 10.0], 10, "h_init")
+    assert len(df) == 30
+    for _, row in df.sample(10, random_state=0).iterrows():
+        assert row.grad == run(Config(wh_init=row.wh_init, L=int(row.L))).grads["h_init"]
+    cell = df[(df.wh_init == 10.0) & (df.L == 10)]
+    assert cell.status.tolist() == ["cancelled"]
+    assert set(df.status) <= set(STATUSES)
+
+
+def test_statuses_distinguish_overflow_zero_and_cancellation():
+    df = lines(Config(), [-0.5, 0.1, 10.0], 120, "h_init")
+    by = df.groupby("wh_init").status.agg(set)
+    assert by[-0.5] == {"exactly 0"}  # dead relu
+    assert "exactly 0" in by[0.1] and "finite" in by[0.1]  # underflow after ~45 steps
+    assert {"cancelled", "overflow"} <= by[10.0]
+
+
+def test_phase_cells_are_the_engine_values_at_full_resolution():
+    out = phase(Config(dtype="float64"), 2.0, 50, "wh")
+    cells = out["cells"]
+    assert len(cells) == 50 * 50 and out["block"] == 1
+    wh = np.linspace(-2, 2, 50)
+    for i, j in [(5, 3), (40, 10), (49, 49), (30, 0)]:
+        r = run(Config(wh_init=wh[i], L=j + 1, dtype="float64"))
+        row = cells.iloc[i * 50 + j]
+        assert row.wh_lo < wh[i] < row.wh_hi and row.L_lo < j + 1 < row.L_hi
+        if row.status == "finite":
+            assert row.log10 == pytest.approx(np.log10(abs(r.grads["wh"])), abs=1e-9)
+        else:
+            assert r.grads["wh"] == 0 or not np.isfinite(r.grads["wh"])
+
+
+def test_large_grids_are_drawn_as_blocks():
+    out = phase(Config(), 3.0, 400, "h_init", display_max=200)
+    assert out["block"] == 2 and len(out["cells"]) == 200 * 200
+    assert out["cells"].wh_hi.max() == pytest.approx(3.0 + 6.0 / 399 / 2)
+
+
+def test_relu_boundary_is_wh_equal_one_and_tanh_has_none():
+    b = phase(Config(), 3.0, 101, "h_init")["boundary"]
+    assert len(b) == 101 and np.allclose(b.wh_init, 1.0, atol=1e-3)  # linear interpolation of log|wh|
+    assert phase(Config(activation="tanh"), 3.0, 101, "h_init")["boundary"].empty
+    assert len(phase(Config(activation="identity"), 3.0, 101, "h_init")["boundary"]) == 2 * 101
+
+
+def test_boundary_interpolates_sign_changes():
+    m = np.array([[-1.0, -1.0], [1.0, 3.0]])  # rows = wh, columns = L
+    b = boundary(np.array([0.0, 2.0]), m)
+    assert b.wh_init.tolist() == [1.0, 0.5] and b.L.tolist() == [1, 2]
+
+
+def test_parse_wh_list_explains_each_rejected_entry():
+    values, problems = parse_wh_list("0.1, abc, 1, 1, 50, nan, -2; 3")
+    assert values == [0.1, 1.0, -2.0, 3.0]
+    assert problems == ["'abc' is not a number", "1 is listed twice", "50 is outside -12..12",
+                        "nan is outside -12..12"]
+    assert parse_wh_list(",".join(str(i) for i in range(10)))[1][-1] == "only 8 values fit; 9 was left out"
+
+
+def test_cell_center_rounds_to_slider_steps_and_clips():
+    assert cell_center({"wh_lo": 1.99, "wh_hi": 2.02, "L_lo": 6.5, "L_hi": 7.5}) == (2.0, 7)
+    assert cell_center({"wh_lo": 11.9, "wh_hi": 12.2, "L_lo": 999.5, "L_hi": 1003.5}) == (12.0, 1000)
+    assert cell_center({"wh_lo": -0.01, "wh_hi": 0.0, "L_lo": -3, "L_hi": 0}) == (-0.01, 1)

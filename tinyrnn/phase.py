@@ -1,0 +1,115 @@
+"""Phase diagrams and multi-line sweeps as tidy frames: the status of every (wh_init, L) cell, honestly."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .sweep import sweep_arrays
+
+STATUSES = ("finite", "cancelled", "exactly 0", "overflow")
+
+
+def cell_status(arrays: dict, param: str, config: Config) -> np.ndarray:
+    """Per cell: 'overflow' (inf/NaN), 'cancelled' (offset loss rounded to 0), 'exactly 0', or 'finite'."""
+    grad, loss = arrays[param], arrays["loss"]
+    cancelled = (loss == 0) & (config.target is None) & (config.offset != 0)
+    return np.select([~np.isfinite(grad), cancelled, grad == 0], ["overflow", "cancelled", "exactly 0"], "finite")
+
+
+def lines(config: Config, wh_values, L_max: int, param: str) -> pd.DataFrame:
+    """Long form wh_init, L, grad, status for a few wh values: one sweep call."""
+    wh = np.asarray(wh_values, dtype=np.float64)
+    arrays = sweep_arrays(config, wh, L_max)
+    status = cell_status(arrays, param, config)
+    return pd.DataFrame({"wh_init": np.repeat(wh, L_max), "L": np.tile(np.arange(1, L_max + 1), wh.size),
+                         "grad": arrays[param].reshape(-1).astype(np.float64), "status": status.reshape(-1)})
+
+
+def _block(a: np.ndarray, k: int, reduce) -> np.ndarray:
+    """Reduce k x k blocks of a 2-D array (its sides are multiples of k)."""
+    n, m = a.shape
+    return reduce(a.reshape(n // k, k, m // k, k).swapaxes(1, 2).reshape(n // k, m // k, k * k), axis=-1)
+
+
+def _mode(codes: np.ndarray, axis: int) -> np.ndarray:
+    counts = np.stack([(codes == i).sum(axis=axis) for i in range(len(STATUSES))], axis=-1)
+    return counts.argmax(axis=-1)
+
+
+def phase(config: Config, span: float, res: int, param: str, display_max: int = 200) -> dict:
+    """log10 |dL/dparam| over wh in [-span, span] x L in 1..res, computed at res x res by one sweep call.
+
+    Drawn at most display_max x display_max: larger grids are shown as k x k blocks holding the
+    median of their finite cells and their most common status (the caption says so).
+    """
+    wh = np.linspace(-span, span, res)
+    arrays = sweep_arrays(config, wh, res)
+    status = cell_status(arrays, param, config)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.where(status == "finite", np.log10(np.abs(arrays[param].astype(np.float64))), np.nan)
+    codes = _codes(status)
+    k = max(1, int(np.ceil(res / display_max)))
+    if k > 1:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-special block's median is NaN, as it should be
+            logs = _block(logs, k, np.nanmedian)
+        codes = _block(codes, k, _mode)
+    n_wh, n_L = logs.shape
+    step = (wh[1] - wh[0]) if res > 1 else 1.0
+    wh_edges = -span - step / 2 + np.arange(n_wh + 1) * step * k
+    L_edges = 0.5 + np.arange(n_L + 1) * k
+    cells = pd.DataFrame({
+        "wh_lo": np.repeat(wh_edges[:-1], n_L), "wh_hi": np.repeat(wh_edges[1:], n_L),
+        "L_lo": np.tile(L_edges[:-1], n_wh), "L_hi": np.tile(L_edges[1:], n_wh),
+        "log10": logs.reshape(-1), "status": np.array(STATUSES)[codes.reshape(-1)],
+    })
+    mean_log_factor = arrays["log10_gain"] / np.arange(1, res + 1)  # log10 of the geometric-mean |wh act'|
+    return {"cells": cells, "boundary": boundary(wh, mean_log_factor), "computed": res, "block": k,
+            "grad": arrays[param], "status": status, "wh": wh}
+
+
+def _codes(status: np.ndarray) -> np.ndarray:
+    out = np.zeros(status.shape, dtype=np.int8)
+    for i, name in enumerate(STATUSES):
+        out[status == name] = i
+    return out
+
+
+def boundary(wh: np.ndarray, mean_log_factor: np.ndarray) -> pd.DataFrame:
+    """Where the geometric-mean factor |wh act'| crosses 1, interpolated between neighbouring wh columns."""
+    a, b = mean_log_factor[:-1], mean_log_factor[1:]
+    with np.errstate(invalid="ignore"):
+        cross = np.isfinite(a) & np.isfinite(b) & (np.sign(a) != np.sign(b))
+    i, t = np.nonzero(cross)
+    frac = a[i, t] / (a[i, t] - b[i, t])
+    return pd.DataFrame({"wh_init": wh[i] + frac * (wh[i + 1] - wh[i]), "L": t + 1})
+
+
+def parse_wh_list(text: str, lo: float = -12.0, hi: float = 12.0, most: int = 8) -> tuple[list[float], list[str]]:
+    """Comma-separated wh_init values -> (the valid ones, a plain sentence for each rejected entry)."""
+    values, problems = [], []
+    for part in [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]:
+        try:
+            v = float(part)
+        except ValueError:
+            problems.append(f"'{part[:20]}' is not a number")
+            continue
+        if not np.isfinite(v) or not lo <= v <= hi:
+            problems.append(f"{part[:20]} is outside {lo:g}..{hi:g}")
+        elif v in values:
+            problems.append(f"{v:g} is listed twice")
+        elif len(values) == most:
+            problems.append(f"only {most} values fit; {v:g} was left out")
+        else:
+            values.append(v)
+    return values, problems
+
+
+def cell_center(point: dict, wh_limit: float = 12.0, L_limit: int = 1000) -> tuple[float, int]:
+    """A clicked heatmap cell (its wh/L bounds) -> the (wh_init, L) it stands for, rounded to the sliders' steps."""
+    wh = float(np.clip((point["wh_lo"] + point["wh_hi"]) / 2, -wh_limit, wh_limit))
+    L = int(np.clip(round((point["L_lo"] + point["L_hi"]) / 2), 1, L_limit))
+    return round(wh, 2), L
