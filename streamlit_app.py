@@ -3,8 +3,8 @@ import streamlit as st
 
 from tinyrnn import charts, explain, ui
 
-st.set_page_config(page_title="tinyrnn · why gradients vanish or explode", page_icon="🧮", layout="wide")
-st.title("🧮 tinyrnn: why gradients vanish or explode")
+st.set_page_config(page_title="tinyrnn · why gradients vanish or explode", page_icon=":material/functions:", layout="wide")
+st.title("tinyrnn: why gradients vanish or explode")
 st.markdown(
     "A recurrent network multiplies its gradient by the same kind of factor once per time step, so over a long "
     "sequence the gradient shrinks to nothing or grows without bound. This lab shrinks the network to one unit "
@@ -52,4 +52,4 @@ else:
 
 st.subheader("Go further")
 st.page_link("pages/1_Explorer.py", label="Explorer: set wh_init, L, activation and offset; watch every gradient",
-             icon="🔬", query_params=ui.settings_params())
+             icon=":material/biotech:", query_params=ui.settings_params())

@@ -3,8 +3,8 @@ import streamlit as st
 
 from tinyrnn import charts, ui
 
-st.set_page_config(page_title="tinyrnn · Explorer", page_icon="🔬", layout="wide")
-st.title("🔬 Explorer: one run, every gradient")
+st.set_page_config(page_title="tinyrnn · Explorer", page_icon=":material/biotech:", layout="wide")
+st.title("Explorer: one run, every gradient")
 st.caption("Move a slider: the RNN runs again, live. The address bar always holds your settings, so you can share it.")
 ui.show_url_problems()
 
@@ -17,7 +17,7 @@ with st.container(border=True):
     chosen = next((n for n, p in ui.PRESETS.items()
                    if all(st.session_state.get(k) == v for k, v in ui.preset_values(n).items())), None)
     if chosen:
-        st.info(f"**{chosen}**: {ui.PRESETS[chosen]['look']}", icon="👀")
+        st.info(f"**{chosen}**: {ui.PRESETS[chosen]['look']}", icon=":material/visibility:")
 
 with st.sidebar:
     st.header("Settings")

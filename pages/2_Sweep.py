@@ -7,10 +7,10 @@ import streamlit as st
 
 from tinyrnn import ACTIVATION_NAMES, Config, charts_sweep, phase, ui
 
-st.set_page_config(page_title="tinyrnn · Sweep", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="tinyrnn · Sweep", page_icon=":material/grid_on:", layout="wide")
 if st.session_state.pop("_goto_explorer", False):  # a phase-diagram cell was clicked (see pick_cell)
     st.switch_page("pages/1_Explorer.py", query_params=ui.settings_params())
-st.title("🗺️ Sweep: every wh_init and every L at once")
+st.title("Sweep: every wh_init and every L at once")
 st.caption("The seed printed 18 numbers. Here are all of them, and then tens of thousands more.")
 ui.show_url_problems()
 
@@ -54,7 +54,7 @@ if not whs:
     whs = phase.parse_wh_list(ui.CONTROLS["whs"].default)[0]
     problems.append(f"no usable value, so the seed's {ui.CONTROLS['whs'].default} is shown")
 for problem in problems:
-    st.warning(f"wh_init values: {problem}.", icon="⚠️")
+    st.warning(f"wh_init values: {problem}.", icon=":material/warning:")
 lines = cached_lines(tuple(whs), cfg.L, param, **fields(cfg))
 title = (f"Below |wh| = 1 the gradient shrinks with L, above it grows; L = 1..{cfg.L}, {cfg.activation}, "
          f"{cfg.dtype}")
@@ -97,7 +97,7 @@ st.caption(f"Computed {res}×{res} = {res * res:,} cells in {sum(timings) * 1000
            "Pink cells: float32 cancellation; black: overflow; light grey: exactly 0. The white cross is the "
            "Explorer's setting. Click any cell to open it in the Explorer.")
 if compare:
-    st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.", icon="🔍")
+    st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.", icon=":material/search:")
 ui.download(out["cells"], "phase_diagram.csv", "Download the drawn grid (CSV)")
 
 st.subheader("3 · One row per activation")

@@ -9,7 +9,13 @@ import pandas as pd
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 PARAM_COLORS = alt.Scale(domain=["h_init", "wh", "wy", "wx"], range=OKABE_ITO[:4])
 SIGN_COLORS = alt.Scale(domain=["positive", "negative", "zero"], range=[OKABE_ITO[0], OKABE_ITO[1], "#777777"])
-SPECIAL_SHAPES = alt.Scale(domain=["exactly 0", "inf", "NaN"], range=["triangle-down", "triangle-up", "cross"])
+SHAPE_OF = {"exactly 0": "triangle-down", "inf": "triangle-up", "NaN": "cross"}
+
+
+def special_shapes(df: pd.DataFrame) -> alt.Scale:
+    """Marker shapes for the special values that occur in df (so the legend lists only those)."""
+    present = [s for s in SHAPE_OF if (df.status == s).any()] or ["exactly 0"]
+    return alt.Scale(domain=present, range=[SHAPE_OF[s] for s in present])
 
 
 def classify(values) -> pd.DataFrame:
@@ -35,11 +41,11 @@ def with_log_position(df: pd.DataFrame, value: str) -> pd.DataFrame:
     return out
 
 
-def _special_layer(base: alt.Chart, x: alt.X, y_field: str = "y") -> alt.Chart:
+def _special_layer(base: alt.Chart, x: alt.X, df: pd.DataFrame) -> alt.Chart:
+    shown = (df.status != "finite").any()  # no legend at all when every value is an ordinary number
     return base.transform_filter(alt.datum.status != "finite").mark_point(size=90, filled=True, color="#333").encode(
-        x=x, y=alt.Y(f"{y_field}:Q"),
-        shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable magnitude"),
-    )
+        x=x, y=alt.Y("y:Q"), shape=alt.Shape("status:N", scale=special_shapes(df), title="not a plottable magnitude",
+                                             legend=alt.Legend() if shown else None))
 
 
 def trajectory(frame: pd.DataFrame, log: bool, title: str) -> alt.LayerChart:
@@ -61,10 +67,9 @@ def trajectory(frame: pd.DataFrame, log: bool, title: str) -> alt.LayerChart:
     else:
         ok = base.transform_filter("datum.status == 'finite' || datum.status == 'exactly 0'")
         layers = [ok.mark_line(point=True, color=OKABE_ITO[0]).encode(y=alt.Y("y:Q", title="h_t (linear scale)"))]
-    layers.append(_special_layer(base, x) if log else
-                  base.transform_filter("datum.status == 'inf' || datum.status == 'NaN'").mark_point(
-                      size=90, filled=True, color="#333").encode(
-                      y="y:Q", shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable value")))
+    edge_df = df if log else df[df.status.isin(["inf", "NaN"])]
+    layers.append(_special_layer(base.transform_filter(
+        "true" if log else "datum.status == 'inf' || datum.status == 'NaN'"), x, edge_df))
     return alt.layer(*layers).properties(title=title, height=260)
 
 
@@ -79,7 +84,8 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
     dots = base.transform_filter(alt.datum.status == "finite").mark_point(filled=True, size=160).encode(
         x=x, color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"))
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=160, filled=True, color="#333")
-    special = special.encode(x=x, shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable magnitude"))
+    special = special.encode(x=x, shape=alt.Shape("status:N", scale=special_shapes(df), title="not a plottable magnitude",
+                                                  legend=alt.Legend() if (df.status != "finite").any() else None))
     return alt.layer(rule, dots, special).properties(title=title, height=alt.Step(36))
 
 
@@ -93,7 +99,7 @@ def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.Layer
     base = alt.Chart(data).encode(x=x, tooltip=tip)
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=12)).encode(
         y=y, color=alt.Color("param:N", scale=PARAM_COLORS, title="parameter"))
-    special = _special_layer(base, x)
+    special = _special_layer(base, x, data)
     rule = alt.Chart(pd.DataFrame({"L": [chosen_L], "label": [f"your L = {chosen_L}"]})).mark_rule(
         strokeDash=[4, 3], color="#555").encode(x="L:Q", tooltip=["label:N"])
     return alt.layer(lines, special, rule).properties(title=title, height=260)
@@ -103,8 +109,7 @@ def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     """Per-step factor |wh act'(a_t)| and the running gain |dh_t/dh_0|, log axis, 1 marked."""
     long = frame.melt(id_vars="t", value_vars=["factor", "gain"], var_name="series", value_name="value")
     long = long[long.t > 0] if (long.series == "factor").any() else long
-    long["series"] = long.series.map({"factor": "per-step factor |dh_t/dh_{t-1}|",
-                                      "gain": "long-range gain |dh_t/dh_0|"})
+    long["series"] = long.series.map({"factor": "per-step |dh_t/dh_t-1|", "gain": "gain |dh_t/dh_0|"})
     data = with_log_position(long, "value")
     x = alt.X("t:Q", title="time step t", axis=alt.Axis(tickMinStep=1))
     y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="factor (log scale; 1 = no change)")
@@ -116,7 +121,7 @@ def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=14)).encode(
         y=y, color=series)
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="y:Q")
-    return alt.layer(lines, _special_layer(base, x), one).properties(title=title, height=260)
+    return alt.layer(lines, _special_layer(base, x, data), one).properties(title=title, height=260)
 
 
 def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
@@ -131,7 +136,8 @@ def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
     color = alt.Color("wh_init:N", scale=alt.Scale(range=OKABE_ITO[:3]), title=None)
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=True).encode(y=y, color=color)
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=150, filled=True).encode(
-        y=y, color=color, shape=alt.Shape("status:N", scale=SPECIAL_SHAPES, title="not a plottable magnitude"))
+        y=y, color=color, shape=alt.Shape("status:N", scale=special_shapes(data), title="not a plottable magnitude",
+                                          legend=alt.Legend() if (data.status != "finite").any() else None))
     label = base.transform_filter(alt.datum.status == "exactly 0").mark_text(dx=8, align="left", fontSize=12).encode(
         y=y, text=alt.value("0.0: float32 rounding, not vanishing"))
     return alt.layer(lines, special, label).properties(title=title, height=300)

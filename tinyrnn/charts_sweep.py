@@ -47,7 +47,8 @@ def _color(domain: float) -> alt.Color:
              f"datum.value >= {domain} ? 'exploding 10^' + datum.value : '10^' + datum.value")
     return alt.Color("log10:Q", title="|dL/dθ|",
                      scale=alt.Scale(scheme="blueorange", domain=[-domain, domain], domainMid=0, clamp=True),
-                     legend=alt.Legend(labelExpr=label, gradientLength=220))
+                     legend=alt.Legend(labelExpr=label, gradientLength=220, values=[-domain, -domain / 2, 0,
+                                                                                      domain / 2, domain]))
 
 
 def heatmap(cells: pd.DataFrame, boundary: pd.DataFrame | None, title: str, domain: float,
@@ -87,6 +88,6 @@ def minis(cells: pd.DataFrame, title: str, domain: float) -> alt.FacetChart:
     finite = base.transform_filter(alt.datum.status == "finite").mark_rect().encode(color=_color(domain))
     special = base.transform_filter(alt.datum.status != "finite").mark_rect().encode(
         fill=alt.Fill("status:N", scale=STATUS_COLORS, title="cell status"))
-    return alt.layer(finite, special, data=cells).properties(width=170, height=170).facet(
+    return alt.layer(finite, special, data=cells).properties(width=135, height=135).facet(
         column=alt.Column("activation:N", title=None, sort=list(dict.fromkeys(cells.activation)))).properties(
         title=title)

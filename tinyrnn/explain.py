@@ -56,9 +56,9 @@ def witness_table(w: pd.DataFrame) -> pd.DataFrame:
 
 def witness_line(w: pd.DataFrame, dtype: str, word: str) -> str:
     """One sentence: do autograd, closed form and finite differences agree?"""
-    closed = "closed form, " if w.closed_form.notna().any() else ""
+    witnesses = "the closed form and finite differences" if w.closed_form.notna().any() else "finite differences"
     if w.agree.all():
-        return f"✓ autograd, {closed}and finite differences agree on every gradient."
+        return f"✓ Checked: autograd agrees with {witnesses} (float64) on every gradient."
     bad = ", ".join(w.param[~w.agree])
     why = {"cancelled": f"{dtype} rounding zeroed the loss", "overflow": "the run overflowed",
            "underflow": f"{dtype} rounded a tiny gain to 0"}.get(word, f"{dtype} rounding or a relu kink")
@@ -86,7 +86,7 @@ def gradient_title(grads: pd.DataFrame, L: int) -> str:
 
 def length_title(L: int) -> str:
     """Title for gradient vs L."""
-    return f"How each gradient changes as the sequence grows from 1 to L={L}"
+    return f"Gradient against sequence length, L = 1..{L}"
 
 
 def factor_title(diagnosis: dict) -> str:

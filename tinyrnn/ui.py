@@ -116,7 +116,7 @@ def show_url_problems() -> None:
     if store:
         with st.container(border=True):
             for message in store:
-                st.warning(message, icon="⚠️")
+                st.warning(message, icon=":material/warning:")
             if st.button("Dismiss link warnings", key="_dismiss_url"):
                 store.clear()
                 st.rerun()
@@ -156,9 +156,9 @@ def settings_params() -> dict[str, str]:
     return {k: str(st.session_state[k]) for k in CONTROLS if k in st.session_state}
 
 
-PAGES = (("streamlit_app.py", "Home: the seed experiment", "🏠"),
-         ("pages/1_Explorer.py", "Explorer: one run, every gradient", "🔬"),
-         ("pages/2_Sweep.py", "Sweep: every wh_init and L at once", "🗺️"))
+PAGES = (("streamlit_app.py", "Home: the seed experiment", ":material/home:"),
+         ("pages/1_Explorer.py", "Explorer: one run, every gradient", ":material/biotech:"),
+         ("pages/2_Sweep.py", "Sweep: every wh_init and L at once", ":material/grid_on:"))
 
 
 def page_links() -> None:
@@ -212,7 +212,7 @@ def download(df: pd.DataFrame, name: str, label: str) -> None:
     """A CSV download of a chart's data."""
     # a callable defers the CSV until the click, keeping it off every rerun's path
     st.download_button(label, lambda: df.to_csv(index=False), file_name=name, mime="text/csv", key=f"dl_{name}",
-                       icon="⬇️", on_click="ignore")
+                       icon=":material/download:", on_click="ignore")
 
 
 __all__ = ["CONTROLS", "PRESETS", "apply_preset", "explore", "model_controls", "page_links", "seed_experiment",
