@@ -3,7 +3,8 @@ import streamlit as st
 
 from tinyrnn import charts, explain, ui
 
-st.set_page_config(page_title="tinyrnn · why gradients vanish or explode", page_icon=":material/functions:", layout="wide")
+st.set_page_config(page_title="tinyrnn · why gradients vanish or explode", page_icon=":material/functions:",
+                   layout="wide")
 st.title("tinyrnn: why gradients vanish or explode")
 st.markdown(
     "A recurrent network multiplies its gradient by the same kind of factor once per time step, so over a long "

@@ -97,7 +97,8 @@ st.caption(f"Computed {res}×{res} = {res * res:,} cells in {sum(timings) * 1000
            "Pink cells: float32 cancellation; black: overflow; light grey: exactly 0. The white cross is the "
            "Explorer's setting. Click any cell to open it in the Explorer.")
 if compare:
-    st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.", icon=":material/search:")
+    st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.",
+            icon=":material/search:")
 ui.download(out["cells"], "phase_diagram.csv", "Download the drawn grid (CSV)")
 
 st.subheader("3 · One row per activation")

@@ -84,8 +84,9 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
     dots = base.transform_filter(alt.datum.status == "finite").mark_point(filled=True, size=160).encode(
         x=x, color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"))
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=160, filled=True, color="#333")
-    special = special.encode(x=x, shape=alt.Shape("status:N", scale=special_shapes(df), title="not a plottable magnitude",
-                                                  legend=alt.Legend() if (df.status != "finite").any() else None))
+    special = special.encode(x=x, shape=alt.Shape(
+        "status:N", scale=special_shapes(df), title="not a plottable magnitude",
+        legend=alt.Legend() if (df.status != "finite").any() else None))
     return alt.layer(rule, dots, special).properties(title=title, height=alt.Step(36))
 
 
