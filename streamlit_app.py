@@ -27,7 +27,7 @@ dtype = "float64" if use64 else "float32"
 seed = ui.seed_experiment(dtype)
 
 param = st.radio("Gradient of", ["h_init", "wh", "wy"], horizontal=True, key="seed_param")
-left, right = st.columns([3, 2])
+left, right = st.columns([1, 1])
 with left:
     title = f"|dL/d{param}| shrinks 10x per step at wh=0.1, stays flat at 1, grows 10x at 10"
     st.altair_chart(charts.seed_lines(seed, param, title), width="stretch")
@@ -38,7 +38,7 @@ with right:
                              observed=True).reset_index()
     shown = table.assign(**{p: table[p].map(explain.sci) for p in ("h_init", "wh", "wy")})
     shown["diagnosis"] = seed.drop_duplicates(["wh_init", "L"]).diagnosis.to_numpy()
-    st.dataframe(shown, hide_index=True, width="stretch", height=420)
+    st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3)  # every row, no scroll
     ui.download(seed, f"seed_experiment_{dtype}.csv", "Download this table (CSV)")
 
 zero = seed[(seed.wh_init == 10.0) & (seed.L == 10)]
@@ -52,5 +52,7 @@ else:
                "not a vanishing gradient.")
 
 st.subheader("Go further")
-st.page_link("pages/1_Explorer.py", label="Explorer: set wh_init, L, activation and offset; watch every gradient",
-             icon=":material/biotech:", query_params=ui.settings_params())
+st.page_link("pages/1_Explorer.py", label="Explorer: set wh_init, L, activation and offset; watch every gradient and "
+             "the per-step factor behind it", icon=":material/biotech:", query_params=ui.settings_params())
+st.page_link("pages/2_Sweep.py", label="Sweep: this experiment for every wh_init and L at once, as a phase diagram",
+             icon=":material/grid_on:", query_params=ui.settings_params())
