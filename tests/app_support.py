@@ -5,14 +5,15 @@ import pyarrow as pa
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-PAGES = {"home": None, "explorer": "pages/1_Explorer.py", "sweep": "pages/2_Sweep.py"}
+PAGES = {"home": None, "explorer": "pages/1_Explorer.py", "sweep": "pages/2_Sweep.py",
+         "training": "pages/3_Training.py"}
 
 
 def open_page(page: str, **params) -> AppTest:
     """Run a page as a fresh session would, with query parameters from a link."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     for key, value in params.items():
-        at.query_params[key] = value
+        at.query_params[key] = value  # a list makes a repeated parameter (?k=a&k=b)
     if PAGES[page]:
         at.switch_page(PAGES[page])
     return at.run()

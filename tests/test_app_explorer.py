@@ -3,8 +3,8 @@ import pytest
 from app_support import chart_titled, charts, open_page
 
 from tinyrnn import Config, run
+from tinyrnn.controls import CONTROLS
 from tinyrnn.presets import PRESETS, preset_values
-from tinyrnn.ui import CONTROLS
 
 FIELDS = {"wh": "wh_init", "L": "L", "act": "activation", "offset": "offset", "h0": "h_init", "wy": "wy", "wx": "wx",
           "dtype": "dtype"}

@@ -4,7 +4,10 @@ from __future__ import annotations
 DEFAULTS = {"wh": 1.0, "L": 10, "act": "relu", "offset": 1.0, "h0": 1.0, "wy": 1.0, "wx": 0.0,
             "dtype": "float32", "log": True,
             # the sweep page
-            "whs": "0.1, 1, 10", "param": "h_init", "span": "3", "res": "200", "compare": False}
+            "whs": "0.1, 1, 10", "param": "h_init", "span": "3", "res": "200", "compare": False,
+            # the Training page
+            "target": 1.0, "lr": "0.005", "steps": "100", "clip_mode": "norm", "clip": "10",
+            "train": ["h_init", "wh", "wy"]}
 
 PRESETS: dict[str, dict] = {
     "Vanishing": {"values": {"wh": 0.1, "L": 10},
@@ -26,3 +29,14 @@ PRESETS: dict[str, dict] = {
 def preset_values(name: str) -> dict:
     """Full widget state for a preset: its values over the defaults."""
     return {**DEFAULTS, **PRESETS[name]["values"]}
+
+
+def training_preset_values(name: str) -> dict:
+    """Widget state for a Training-page preset, read off tinyrnn.train.PRESETS (nothing re-derived)."""
+    from .train import PRESETS as TRAINING
+
+    cfg, kw = TRAINING[name]["config"], TRAINING[name]["train"]
+    return {**DEFAULTS, "wh": cfg.wh_init, "L": cfg.L, "act": cfg.activation, "offset": cfg.offset,
+            "h0": cfg.h_init, "wy": cfg.wy, "wx": cfg.wx, "dtype": cfg.dtype, "target": cfg.target,
+            "lr": f"{kw['lr']:g}", "steps": str(kw["steps"]), "clip_mode": kw["clip_mode"],
+            "clip": f"{kw['clip']:g}", "train": list(kw["params"])}

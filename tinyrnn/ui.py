@@ -1,112 +1,20 @@
 """The one Streamlit helper: URL-bound controls, bad-link warnings, cached engine calls, page links."""
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
-from . import ACTIVATION_NAMES, Config, analysis, explain, run
+from . import Config, analysis, explain, run
 from .cli import SEED_L, SEED_WH
+from .controls import CONTROLS, Control, link_problems
 from .explain import MATH, factor_title, gradient_table, length_title, trajectory_title  # noqa: F401
-from .presets import DEFAULTS, PRESETS, preset_values
+from .presets import PRESETS, preset_values
 from .sweep import sweep
-
-STREAMLIT_PARAMS = {"embed", "embed_options"}  # Streamlit's own URL options, not ours
-
-
-@dataclass(frozen=True)
-class Control:
-    """One URL-bound widget: its key doubles as the query parameter name."""
-
-    key: str
-    label: str
-    kind: str  # "float" | "int" | "choice" | "bool"
-    lo: float = 0.0
-    hi: float = 0.0
-    step: float = 1.0
-    options: tuple = ()
-    help: str = ""
-
-    @property
-    def default(self):
-        return DEFAULTS[self.key]
-
-    def allowed(self) -> str:
-        if self.kind == "choice":
-            return "one of " + ", ".join(self.options)
-        if self.kind == "text":
-            return "text"
-        if self.kind == "bool":
-            return "true or false"
-        return f"a {'whole ' if self.kind == 'int' else ''}number from {self.lo:g} to {self.hi:g}"
-
-
-CONTROLS = {c.key: c for c in (
-    Control("wh", "wh_init: the recurrent weight", "float", -12.0, 12.0, 0.01,
-            help="h_t = act(wh·h_{t-1} + wx·x_t). |wh| < 1 shrinks signals, |wh| > 1 grows them. "
-                 "Arrow keys move it by 0.01 for fine control near 1."),
-    Control("L", "L: sequence length (steps)", "int", 1, 1000, 1, help="How many steps the RNN runs."),
-    Control("act", "activation", "choice", options=ACTIVATION_NAMES,
-            help="act in h_t = act(a_t); its slope act'(a_t) multiplies every backward step."),
-    Control("offset", "target offset (target = y_L − offset)", "float", -5.0, 5.0, 0.1,
-            help="The seed's loss (y_L − (y_L − offset))² = offset², so dL/dy_L = 2·offset."),
-    Control("h0", "h_init: initial hidden state", "float", -5.0, 5.0, 0.1),
-    Control("wy", "wy: output weight", "float", -5.0, 5.0, 0.1),
-    Control("wx", "wx: input weight (frozen; x_t = 1)", "float", -2.0, 2.0, 0.05),
-    Control("dtype", "number format", "choice", options=("float32", "float64"),
-            help="float32 has ~7 significant digits; float64 ~16."),
-    Control("log", "log scale for h_t", "bool"),
-    Control("whs", "wh_init values (comma-separated, up to 8)", "text",
-            help="One line per value, e.g. 0.1, 0.9, 1, 1.1, 10"),
-    Control("param", "gradient of", "choice", options=("h_init", "wh", "wy")),
-    Control("span", "wh_init range ±", "choice", options=("1.5", "3", "6", "12")),
-    Control("res", "resolution (cells per side)", "choice", options=("50", "100", "200", "400", "800"),
-            help="Computed at this resolution; drawn at most 200 x 200 (larger grids are shown as blocks)."),
-    Control("compare", "float32 and float64 side by side", "bool"),
-)}
-
-
-def _problem(control: Control, raw: str) -> tuple[str, object] | None:
-    """(what is wrong, the value used instead) for a raw URL value, or None when it is fine."""
-    if control.kind == "choice":
-        return None if raw in control.options else ("is not a known choice", control.default)
-    if control.kind == "bool":
-        return None if raw.strip().lower() in ("true", "false") else ("is not true or false", control.default)
-    if control.kind == "text":
-        return None  # free text: the page parses it and explains each entry it cannot use
-    try:
-        number = float(raw)
-    except ValueError:
-        return "is not a number", control.default
-    if not math.isfinite(number):
-        return "is not a finite number", control.default
-    if not control.lo <= number <= control.hi:
-        return "is out of range", control.default
-    if control.kind == "int" and not number.is_integer():
-        return "is not a whole number", int(number)  # Streamlit's slider truncates it
-    return None
 
 
 def url_problems() -> list[str]:
-    """Plain-words warnings for every bad or unknown query parameter (checked before widgets clean the URL)."""
-    messages = []
-    for key in st.query_params:
-        raw = st.query_params.get_all(key)[-1]
-        shown = "`" + raw.replace("`", "'")[:40] + "`"
-        if key in STREAMLIT_PARAMS:
-            continue
-        if key not in CONTROLS:
-            messages.append(f"Link parameter **{key[:30]}** = {shown} is not a setting of this lab; it was ignored. "
-                            f"Known settings: {', '.join(CONTROLS)}.")
-            continue
-        problem = _problem(CONTROLS[key], raw)
-        if problem:
-            what, used = problem
-            messages.append(f"Link parameter **{key}** = {shown} {what}; allowed: {CONTROLS[key].allowed()}. "
-                            f"Using **{used}** instead.")
-    return messages
+    """Warnings for the current page's link, read before the bound widgets clean the URL."""
+    return link_problems({key: st.query_params.get_all(key) for key in st.query_params})
 
 
 def show_url_problems() -> None:
@@ -131,15 +39,22 @@ def widget(control: Control, where=st):
         return where.toggle(control.label, value=control.default, **common)
     if control.kind == "text":
         return where.text_input(control.label, value=control.default, **common)
+    if control.kind == "multi":
+        return where.multiselect(control.label, control.options, default=control.default, **common)
     cast = int if control.kind == "int" else float
     return where.slider(control.label, cast(control.lo), cast(control.hi), cast(control.default),
                         cast(control.step), **common)
 
 
-def apply_preset(name: str) -> None:
-    """on_click callback: set every control to the preset (bound widgets take session_state writes)."""
-    for key, value in preset_values(name).items():
+def apply_values(values: dict) -> None:
+    """on_click callback: set controls (bound widgets take session_state writes, and the URL follows)."""
+    for key, value in values.items():
         st.session_state[key] = value
+
+
+def apply_preset(name: str) -> None:
+    """on_click callback: set every control to an Explorer preset."""
+    apply_values(preset_values(name))
 
 
 def model_controls(where=st.sidebar) -> Config:
@@ -153,12 +68,14 @@ def model_controls(where=st.sidebar) -> Config:
 
 def settings_params() -> dict[str, str]:
     """The current model settings as query parameters, for links that carry them to another page."""
-    return {k: str(st.session_state[k]) for k in CONTROLS if k in st.session_state}
+    return {k: (st.session_state[k] if isinstance(st.session_state[k], list) else str(st.session_state[k]))
+            for k in CONTROLS if k in st.session_state}
 
 
 PAGES = (("streamlit_app.py", "Home: the seed experiment", ":material/home:"),
          ("pages/1_Explorer.py", "Explorer: one run, every gradient", ":material/biotech:"),
-         ("pages/2_Sweep.py", "Sweep: every wh_init and L at once", ":material/grid_on:"))
+         ("pages/2_Sweep.py", "Sweep: every wh_init and L at once", ":material/grid_on:"),
+         ("pages/3_Training.py", "Training: exploding gradients vs clipping", ":material/model_training:"))
 
 
 def page_links() -> None:
@@ -215,6 +132,8 @@ def download(df: pd.DataFrame, name: str, label: str) -> None:
                        icon=":material/download:", on_click="ignore")
 
 
-__all__ = ["CONTROLS", "PRESETS", "apply_preset", "explore", "model_controls", "page_links", "seed_experiment",
-           "show_url_problems", "url_problems", "widget", "preset_values", "diagnosis_banner", "download",
-           "gradient_title", "MATH", "factor_title", "gradient_table", "length_title", "trajectory_title"]
+__all__ = [
+    "CONTROLS", "MATH", "PRESETS", "Control", "apply_preset", "apply_values", "diagnosis_banner", "download",
+    "explore", "factor_title", "gradient_table", "gradient_title", "length_title", "model_controls", "page_links",
+    "preset_values", "seed_experiment", "show_url_problems", "trajectory_title", "url_problems", "widget",
+]
