@@ -18,6 +18,11 @@ def special_shapes(df: pd.DataFrame) -> alt.Scale:
     return alt.Scale(domain=present, range=[SHAPE_OF[s] for s in present])
 
 
+def _legend_below(chart: alt.LayerChart) -> alt.LayerChart:
+    # Legends under the plot leave its full width to the data, on a phone as on a laptop.
+    return chart.configure_legend(orient="bottom", direction="horizontal", titleOrient="left", columns=4)
+
+
 def classify(values) -> pd.DataFrame:
     """Columns magnitude, sign, status ('finite' | 'exactly 0' | 'inf' | 'NaN') and a display string."""
     v = np.asarray(values, dtype=np.float64)
@@ -70,7 +75,7 @@ def trajectory(frame: pd.DataFrame, log: bool, title: str) -> alt.LayerChart:
     edge_df = df if log else df[df.status.isin(["inf", "NaN"])]
     layers.append(_special_layer(base.transform_filter(
         "true" if log else "datum.status == 'inf' || datum.status == 'NaN'"), x, edge_df))
-    return alt.layer(*layers).properties(title=title, height=260)
+    return _legend_below(alt.layer(*layers).properties(title=title, height=260))
 
 
 def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -87,7 +92,7 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
     special = special.encode(x=x, shape=alt.Shape(
         "status:N", scale=special_shapes(df), title="not a plottable magnitude",
         legend=alt.Legend() if (df.status != "finite").any() else None))
-    return alt.layer(rule, dots, special).properties(title=title, height=alt.Step(36))
+    return _legend_below(alt.layer(rule, dots, special).properties(title=title, height=alt.Step(36)))
 
 
 def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.LayerChart:
@@ -103,7 +108,7 @@ def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.Layer
     special = _special_layer(base, x, data)
     rule = alt.Chart(pd.DataFrame({"L": [chosen_L], "label": [f"your L = {chosen_L}"]})).mark_rule(
         strokeDash=[4, 3], color="#555").encode(x="L:Q", tooltip=["label:N"])
-    return alt.layer(lines, special, rule).properties(title=title, height=260)
+    return _legend_below(alt.layer(lines, special, rule).properties(title=title, height=260))
 
 
 def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -122,7 +127,7 @@ def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=14)).encode(
         y=y, color=series)
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="y:Q")
-    return alt.layer(lines, _special_layer(base, x, data), one).properties(title=title, height=260)
+    return _legend_below(alt.layer(lines, _special_layer(base, x, data), one).properties(title=title, height=260))
 
 
 def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
@@ -141,4 +146,4 @@ def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
                                           legend=alt.Legend() if (data.status != "finite").any() else None))
     label = base.transform_filter(alt.datum.status == "exactly 0").mark_text(dx=8, align="left", fontSize=12).encode(
         y=y, text=alt.value("0.0: float32 rounding, not vanishing"))
-    return alt.layer(lines, special, label).properties(title=title, height=300)
+    return _legend_below(alt.layer(lines, special, label).properties(title=title, height=300))

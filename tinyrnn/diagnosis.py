@@ -91,10 +91,10 @@ def diagnose(result) -> Diagnosis:
             return verdict("saturated", f"{cfg.activation} is saturated: its slope averages {slope:.3g}, "
                                         f"so {per_step} although |wh| = {abs(cfg.wh_init):g}; "
                                         f"after L={L} steps the gain is {gain:.1e}.")
-        return verdict("vanishing", f"{per_step}, so after L={L} steps what h_0 sends reaches h_L "
+        return verdict("vanishing", f"{per_step.capitalize()}, so after L={L} steps what h_0 sends reaches h_L "
                                     f"scaled by {gain:.1e}.")
     if log_gain > np.log10(GAIN_EXPLODING):
-        return verdict("exploding", f"{per_step}, so after L={L} steps what h_0 sends reaches h_L "
+        return verdict("exploding", f"{per_step.capitalize()}, so after L={L} steps what h_0 sends reaches h_L "
                                     f"multiplied by {gain:.1e}.")
-    return verdict("stable", f"{per_step}; after L={L} steps the gain dh_L/dh_0 = {gain:.3g} "
+    return verdict("stable", f"{per_step.capitalize()}; after L={L} steps the gain dh_L/dh_0 = {gain:.3g} "
                              f"stays within 10^±4.5.")
