@@ -1,0 +1,178 @@
+"""Helpers for browser tests and benchmarks: a throwaway `streamlit run` server and a headless Chromium."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+CHARTS_DRAWN = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
+
+
+def in_ci() -> bool:
+    """True when running under CI (CI=true), where browser tests must never be skipped."""
+    return os.environ.get("CI") == "true"
+
+
+def require_browser() -> None:
+    """Skip (locally) or fail (in CI) when Chromium or Playwright is missing."""
+    import pytest
+
+    problems = []
+    if not Path(CHROMIUM).exists():
+        problems.append(f"{CHROMIUM} not found (install Debian's chromium package)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("the playwright Python package is not installed")
+    if problems:
+        reason = "browser tests need a browser: " + "; ".join(problems)
+        if in_ci():
+            pytest.fail(reason + " -- CI=true, so this is a failure, not a skip", pytrace=False)
+        pytest.skip(reason)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody is listening on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `streamlit run` subprocess and where to reach it."""
+
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+    started: float  # time.perf_counter() just before the process was spawned
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        """Everything the server printed so far."""
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def start_server(app: str | Path = "streamlit_app.py", cwd: Path = ROOT, timeout: float = 60.0) -> Server:
+    """Start `python -m streamlit run APP` on a free port from cwd and wait until /_stcore/health answers."""
+    port = free_port()
+    log_path = Path(tempfile.mkstemp(prefix="streamlit_", suffix=".log")[1])
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.runOnSave", "false",
+           "--server.fileWatcherType", "none"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(filter(None, [
+        str(ROOT), os.environ.get("PYTHONPATH")]))}
+    started = time.perf_counter()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                   start_new_session=True)
+    server = Server(process, port, log_path, started)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}:\n{server.log()}")
+        if _healthy(port):
+            return server
+        time.sleep(0.1)
+    stop_server(server)
+    raise TimeoutError(f"streamlit did not answer on port {port} within {timeout:.0f} s:\n{server.log()}")
+
+
+def stop_server(server: Server, timeout: float = 10.0) -> None:
+    """Stop the server's whole process group: SIGTERM, then SIGKILL if it lingers."""
+    process = server.process
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=timeout)
+    with contextlib.suppress(OSError):
+        server.log_path.unlink()
+
+
+@contextlib.contextmanager
+def streamlit_server(app: str | Path = "streamlit_app.py", cwd: Path = ROOT) -> Iterator[Server]:
+    """A server for the duration of a with-block, always stopped afterwards."""
+    server = start_server(app, cwd)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Playwright Chromium browser (Debian's /usr/bin/chromium), closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# ---- page helpers shared by tests/test_browser.py and benchmarks/bench_interactivity.py ----
+
+TIMEOUT_MS = 30_000
+CHART = '[data-testid="stVegaLiteChart"]'
+IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.dataset.testScriptState !== 'notRunning' || app.dataset.testConnectionState !== 'CONNECTED') {
+        return false;
+    }
+    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+    return charts.length >= MIN && charts.every(c => c.querySelector('canvas, svg.marks'));
+}"""
+
+
+def wait_idle(page, min_charts: int = 0, timeout: float = TIMEOUT_MS) -> None:
+    """Wait until the script is not running, the socket is connected and every Vega chart has drawn."""
+    page.wait_for_function(IDLE_JS.replace("MIN", str(int(min_charts))), timeout=timeout)
+
+
+def location(page) -> str:
+    """The address bar as the page sees it (Playwright's page.url can miss a quick pushState/replaceState)."""
+    return page.evaluate("() => location.pathname + location.search")
+
+
+def wait_for_location(page, predicate_js: str, timeout: float = TIMEOUT_MS) -> str:
+    """Wait until the JS expression predicate_js (over `p` = pathname, `q` = URLSearchParams) holds."""
+    page.wait_for_function(f"() => {{ const p = location.pathname; const q = new URLSearchParams(location.search); "
+                           f"return {predicate_js}; }}", timeout=timeout)
+    return location(page)
+
+
+def chart_titles(page) -> list[str]:
+    """Title text of every Vega chart on the page, in page order."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(
+        c => [...c.querySelectorAll('.role-title text')].map(t => t.textContent).join(' '))""")
