@@ -11,7 +11,7 @@ st.markdown(
     "sequence the gradient shrinks to nothing or grows without bound. This lab shrinks the network to one unit "
     "and three parameters, so every number can be shown and checked. Start with the experiment below, then open "
     "the **Explorer** to move the knobs yourself.")
-ui.show_url_problems()
+ui.start_page("home")
 
 with st.sidebar:
     st.header("Settings carried to every page")
@@ -29,7 +29,7 @@ seed = ui.seed_experiment(dtype)
 param = st.radio("Gradient of", ["h_init", "wh", "wy"], horizontal=True, key="seed_param")
 left, right = st.columns([1, 1])
 with left:
-    title = f"|dL/d{param}| shrinks 10x per step at wh=0.1, stays flat at 1, grows 10x at 10"
+    title = f"|dL/d{param}|: vanishes at wh_init=0.1, holds at 1, explodes at 10"
     st.altair_chart(charts.seed_lines(seed, param, title), width="stretch")
     st.caption("Log scale: a straight line means the same factor every step. A triangle at the bottom marks an "
                "exact 0, which a log axis cannot draw.")

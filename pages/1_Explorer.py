@@ -6,7 +6,7 @@ from tinyrnn import charts, ui
 st.set_page_config(page_title="tinyrnn · Explorer", page_icon=":material/biotech:", layout="wide")
 st.title("Explorer: one run, every gradient")
 st.caption("Move a slider: the RNN runs again, live. The address bar always holds your settings, so you can share it.")
-ui.show_url_problems()
+ui.start_page("explorer")
 
 with st.container(border=True):
     st.markdown("**Lessons in one click**")

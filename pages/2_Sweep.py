@@ -12,7 +12,7 @@ if st.session_state.pop("_goto_explorer", False):  # a phase-diagram cell was cl
     st.switch_page("pages/1_Explorer.py", query_params=ui.settings_params())
 st.title("Sweep: every wh_init and every L at once")
 st.caption("The seed printed 18 numbers. Here are all of them, and then tens of thousands more.")
-ui.show_url_problems()
+ui.start_page("sweep")
 
 with st.sidebar:
     st.header("Settings")

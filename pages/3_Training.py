@@ -14,7 +14,7 @@ st.set_page_config(page_title="tinyrnn · Training", page_icon=":material/model_
 st.title("Training: exploding gradients vs gradient clipping")
 st.caption("Plain SGD and clipped SGD start from the same point; watch where one step of an exploding gradient "
            "throws the plain run (Pascanu, Mikolov & Bengio 2013, \"On the difficulty of training RNNs\").")
-ui.show_url_problems()
+ui.start_page("training")
 
 with st.container(border=True):
     st.markdown("**Presets**")

@@ -8,7 +8,7 @@ from tinyrnn import Config, run
 def test_defaults_show_the_seed_grid_and_the_callout():
     at = open_page("home")
     assert not at.exception
-    spec, data = chart_titled(at, "shrinks 10x per step")
+    spec, data = chart_titled(at, "vanishes at wh_init=0.1")
     assert spec["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
     assert len(data) == 18  # 3 wh_init x 6 lengths
     for _, row in data.iterrows():
@@ -23,7 +23,7 @@ def test_float64_toggle_reveals_the_true_gradient():
     at = open_page("home")
     at.toggle(key="seed64").set_value(True).run()
     assert not at.exception
-    _, data = chart_titled(at, "shrinks 10x per step")
+    _, data = chart_titled(at, "vanishes at wh_init=0.1")
     cell = data[(data.wh_init == "wh_init = 10") & (data.L == 10)]
     assert cell.grad.tolist() == [2e10] and cell.status.tolist() == ["finite"]
     assert "2.0000e+10" in texts(at)

@@ -8,6 +8,7 @@ import pandas as pd
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 PARAM_COLORS = alt.Scale(domain=["h_init", "wh", "wy", "wx"], range=OKABE_ITO[:4])
+PARAM_DASHES = alt.Scale(domain=["h_init", "wh", "wy", "wx"], range=[[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]])
 SIGN_COLORS = alt.Scale(domain=["positive", "negative", "zero"], range=[OKABE_ITO[0], OKABE_ITO[1], "#777777"])
 SHAPE_OF = {"exactly 0": "triangle-down", "inf": "triangle-up", "NaN": "cross"}
 
@@ -49,7 +50,7 @@ def with_log_position(df: pd.DataFrame, value: str) -> pd.DataFrame:
 def _special_layer(base: alt.Chart, x: alt.X, df: pd.DataFrame) -> alt.Chart:
     shown = (df.status != "finite").any()  # no legend at all when every value is an ordinary number
     return base.transform_filter(alt.datum.status != "finite").mark_point(size=90, filled=True, color="#333").encode(
-        x=x, y=alt.Y("y:Q"), shape=alt.Shape("status:N", scale=special_shapes(df), title="not a plottable magnitude",
+        x=x, y=alt.Y("y:Q"), shape=alt.Shape("status:N", scale=special_shapes(df), title="special value",
                                              legend=alt.Legend() if shown else None))
 
 
@@ -90,7 +91,7 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
         x=x, color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"))
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=160, filled=True, color="#333")
     special = special.encode(x=x, shape=alt.Shape(
-        "status:N", scale=special_shapes(df), title="not a plottable magnitude",
+        "status:N", scale=special_shapes(df), title="special value",
         legend=alt.Legend() if (df.status != "finite").any() else None))
     return _legend_below(alt.layer(rule, dots, special).properties(title=title, height=alt.Step(36)))
 
@@ -103,8 +104,11 @@ def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.Layer
     tip = [alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("shown:N", title="dL/dθ"),
            alt.Tooltip("status:N")]
     base = alt.Chart(data).encode(x=x, tooltip=tip)
+    # Equal gradients draw on top of each other (at wh = 1, dL/dh_init = dL/dwy): distinct dashes keep both visible.
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=12)).encode(
-        y=y, color=alt.Color("param:N", scale=PARAM_COLORS, title="parameter"))
+        y=y, color=alt.Color("param:N", scale=PARAM_COLORS, title="parameter",
+                             legend=alt.Legend(symbolType="stroke")),
+        strokeDash=alt.StrokeDash("param:N", scale=PARAM_DASHES, title="parameter"))
     special = _special_layer(base, x, data)
     rule = alt.Chart(pd.DataFrame({"L": [chosen_L], "label": [f"your L = {chosen_L}"]})).mark_rule(
         strokeDash=[4, 3], color="#555").encode(x="L:Q", tooltip=["label:N"])
@@ -118,14 +122,15 @@ def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     long["series"] = long.series.map({"factor": "per-step |dh_t/dh_t-1|", "gain": "gain |dh_t/dh_0|"})
     data = with_log_position(long, "value")
     x = alt.X("t:Q", title="time step t", axis=alt.Axis(tickMinStep=1))
-    y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="factor (log scale; 1 = no change)")
+    y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="factor (log scale)")
     tip = [alt.Tooltip("t:Q"), alt.Tooltip("series:N"), alt.Tooltip("shown:N", title="value"),
            alt.Tooltip("status:N")]
     base = alt.Chart(data).encode(x=x, tooltip=tip)
     series = alt.Color("series:N", scale=alt.Scale(range=[OKABE_ITO[0], OKABE_ITO[1]]), title=None,
-                       legend=alt.Legend(orient="bottom"))
+                       legend=alt.Legend(orient="bottom", symbolType="stroke"))
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=14)).encode(
-        y=y, color=series)
+        y=y, color=series, strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(range=[[1, 0], [6, 4]]), title=None,
+                                                     legend=alt.Legend(orient="bottom")))
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="y:Q")
     return _legend_below(alt.layer(lines, _special_layer(base, x, data), one).properties(title=title, height=260))
 
@@ -142,7 +147,7 @@ def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
     color = alt.Color("wh_init:N", scale=alt.Scale(range=OKABE_ITO[:3]), title=None)
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=True).encode(y=y, color=color)
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=150, filled=True).encode(
-        y=y, color=color, shape=alt.Shape("status:N", scale=special_shapes(data), title="not a plottable magnitude",
+        y=y, color=color, shape=alt.Shape("status:N", scale=special_shapes(data), title="special value",
                                           legend=alt.Legend() if (data.status != "finite").any() else None))
     label = base.transform_filter(alt.datum.status == "exactly 0").mark_text(dx=8, align="left", fontSize=12).encode(
         y=y, text=alt.value("0.0: float32 rounding, not vanishing"))

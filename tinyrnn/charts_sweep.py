@@ -34,7 +34,7 @@ def lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
         shape=alt.Shape("sign:N", title="sign", scale=alt.Scale(domain=["positive", "negative"],
                                                                 range=["circle", "diamond"])))
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=140, filled=True).encode(
-        shape=alt.Shape("status:N", scale=STATUS_SHAPES, title="not a plottable magnitude"))
+        shape=alt.Shape("status:N", scale=STATUS_SHAPES, title="special value"))
     label = base.transform_filter(alt.datum.status == "cancelled").mark_text(dx=9, align="left").encode(
         text=alt.value("cancelled"))
     return alt.layer(line, dots, special, label).resolve_scale(shape="independent").properties(

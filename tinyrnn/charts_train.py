@@ -25,7 +25,7 @@ def _special(base: alt.Chart, data: pd.DataFrame) -> alt.Chart:
     present = [s for s in ("exactly 0", "inf", "NaN") if (data.status == s).any()]
     shapes = {"exactly 0": "triangle-down", "inf": "triangle-up", "NaN": "cross"}
     return base.transform_filter(alt.datum.status != "finite").mark_point(size=160, filled=True).encode(
-        shape=alt.Shape("status:N", title="not a plottable number",
+        shape=alt.Shape("status:N", title="special value",
                         scale=alt.Scale(domain=present or ["inf"], range=[shapes[s] for s in present or ["inf"]]),
                         legend=alt.Legend() if present else None))
 
@@ -45,7 +45,7 @@ def grad_norm_chart(runs: pd.DataFrame, clip: float, title: str) -> alt.LayerCha
     """Gradient norm per step (before clipping), the threshold as a rule, clipped steps as filled dots."""
     data = _log_position(runs[["run", "step", "grad_norm", "clipped"]], "grad_norm")
     data["event"] = np.where(data.clipped, "clipped this step", "not clipped")
-    y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="|gradient| before clipping (log scale)")
+    y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="|gradient| (log scale)")
     base = alt.Chart(data).encode(x=alt.X("step:Q", title="SGD step"), y=y,
                                   color=alt.Color("run:N", scale=RUN_COLORS, title=None),
                                   tooltip=["run:N", "step:Q", alt.Tooltip("shown:N", title="|g|"), "event:N"])
@@ -64,7 +64,7 @@ def params_chart(runs: pd.DataFrame, params: list[str], title: str) -> alt.Facet
     long = runs.melt(id_vars=["run", "step"], value_vars=params, var_name="param", value_name="value")
     long = long[np.isfinite(long.value)]
     return alt.Chart(long).mark_line().encode(
-        x=alt.X("step:Q", title="SGD step"), y=alt.Y("value:Q", title="parameter value (linear scale)"),
+        x=alt.X("step:Q", title="SGD step"), y=alt.Y("value:Q", title="value (linear scale)"),
         color=alt.Color("param:N", scale=PARAM_COLORS, title="parameter"),
         tooltip=["run:N", "step:Q", "param:N", alt.Tooltip("value:Q", format=".5g")],
     ).properties(width=380, height=220).facet(

@@ -94,4 +94,4 @@ def factor_title(diagnosis: dict) -> str:
     m = diagnosis["mean_factor"]
     if not np.isfinite(diagnosis["log10_gain"]):
         return "A factor is exactly 0 or non-finite: the gain is cut" if m == 0 else "The factors are not finite"
-    return f"Each step multiplies the gradient by ≈{m:.3g}; the gain after L steps is 10^{diagnosis['log10_gain']:.1f}"
+    return f"×{m:.3g} per step on average: gain 10^{diagnosis['log10_gain']:.1f} after all L"

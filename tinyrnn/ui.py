@@ -17,6 +17,32 @@ def url_problems() -> list[str]:
     return link_problems({key: st.query_params.get_all(key) for key in st.query_params})
 
 
+def start_page(page: str) -> None:
+    """Call first on every page: carry the settings across a page switch, then warn about a bad link."""
+    restore_settings(page)
+    show_url_problems()
+
+
+def restore_settings(page: str) -> None:
+    """After a page switch, give the controls the values they had on the page we came from.
+
+    Streamlit carries URL-bound values across pages only once a widget has been touched; settings that
+    came from a shared link would otherwise fall back to defaults on the next page. A link that names
+    a different value (e.g. a phase-diagram click) still wins.
+    """
+    saved = st.session_state.setdefault("_settings", {})
+    if st.session_state.get("_page") != page:
+        for key, value in saved.items():
+            linked = st.query_params.get_all(key)
+            if not linked or linked == (value if isinstance(value, list) else [_as_url(value)]):
+                st.session_state[key] = value
+    st.session_state["_page"] = page
+
+
+def _as_url(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def show_url_problems() -> None:
     """Warn about bad link values; keep the warnings for the session until dismissed."""
     store = st.session_state.setdefault("_url_problems", [])
@@ -34,16 +60,20 @@ def widget(control: Control, where=st):
     """Render one URL-bound widget and return its value."""
     common = {"key": control.key, "bind": "query-params", "help": control.help or None}
     if control.kind == "choice":
-        return where.selectbox(control.label, control.options, index=control.options.index(control.default), **common)
-    if control.kind == "bool":
-        return where.toggle(control.label, value=control.default, **common)
-    if control.kind == "text":
-        return where.text_input(control.label, value=control.default, **common)
-    if control.kind == "multi":
-        return where.multiselect(control.label, control.options, default=control.default, **common)
-    cast = int if control.kind == "int" else float
-    return where.slider(control.label, cast(control.lo), cast(control.hi), cast(control.default),
-                        cast(control.step), **common)
+        value = where.selectbox(control.label, control.options, index=control.options.index(control.default),
+                                **common)
+    elif control.kind == "bool":
+        value = where.toggle(control.label, value=control.default, **common)
+    elif control.kind == "text":
+        value = where.text_input(control.label, value=control.default, **common)
+    elif control.kind == "multi":
+        value = where.multiselect(control.label, control.options, default=control.default, **common)
+    else:
+        cast = int if control.kind == "int" else float
+        value = where.slider(control.label, cast(control.lo), cast(control.hi), cast(control.default),
+                             cast(control.step), **common)
+    st.session_state.setdefault("_settings", {})[control.key] = value  # for restore_settings on the next page
+    return value
 
 
 def apply_values(values: dict) -> None:
@@ -72,18 +102,19 @@ def settings_params() -> dict[str, str]:
             for k in CONTROLS if k in st.session_state}
 
 
-PAGES = (("streamlit_app.py", "Home: the seed experiment", ":material/home:"),
-         ("pages/1_Explorer.py", "Explorer: one run, every gradient", ":material/biotech:"),
-         ("pages/2_Sweep.py", "Sweep: every wh_init and L at once", ":material/grid_on:"),
-         ("pages/3_Training.py", "Training: exploding gradients vs clipping", ":material/model_training:"))
+PAGES = (("streamlit_app.py", "Home: the seed", ":material/home:", "The seed notebook's experiment, live"),
+         ("pages/1_Explorer.py", "Explorer: one run", ":material/biotech:", "One run, every gradient and its cause"),
+         ("pages/2_Sweep.py", "Sweep: all wh, all L", ":material/grid_on:", "Every wh_init and L at once"),
+         ("pages/3_Training.py", "Training: clipping", ":material/model_training:",
+          "Exploding gradients wreck SGD; clipping rescues it"))
 
 
 def page_links() -> None:
     """Links to every page, carrying the current settings in their query string."""
     st.markdown("**Go to, with these settings**")
     params = settings_params()
-    for path, label, icon in PAGES:
-        st.page_link(path, label=label, icon=icon, query_params=params)
+    for path, label, icon, about in PAGES:
+        st.page_link(path, label=label, icon=icon, help=about, query_params=params)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -135,5 +166,5 @@ def download(df: pd.DataFrame, name: str, label: str) -> None:
 __all__ = [
     "CONTROLS", "MATH", "PRESETS", "Control", "apply_preset", "apply_values", "diagnosis_banner", "download",
     "explore", "factor_title", "gradient_table", "gradient_title", "length_title", "model_controls", "page_links",
-    "preset_values", "seed_experiment", "show_url_problems", "trajectory_title", "url_problems", "widget",
+    "preset_values", "seed_experiment", "show_url_problems", "start_page", "trajectory_title", "url_problems", "widget",
 ]
