@@ -1,6 +1,7 @@
 """AppTest helpers: start a page (with query params), read charts back from their Vega-Lite spec."""
 import json
 
+import pandas as pd
 import pyarrow as pa
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
@@ -24,7 +25,10 @@ def charts(at: AppTest) -> list[tuple[dict, "pa.Table"]]:
     out = []
     for el in at.get("vega_lite_chart"):
         spec = json.loads(el.proto.spec)
-        data = [pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets]
+        data = [pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets]  # st.altair_chart
+        if not data and spec.get("datasets"):  # ui.chart: Altair's inline datasets, the main one first
+            named = spec.get("data", {}).get("name") or next(iter(spec["datasets"]))
+            data = [pd.DataFrame(spec["datasets"][named])]
         out.append((spec, data[0] if data else None))
     return out
 

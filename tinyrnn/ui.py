@@ -1,8 +1,10 @@
 """The one Streamlit helper: URL-bound controls, bad-link warnings, cached engine calls, page links."""
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
+from altair.utils import schemapi
 
 from . import Config, analysis, explain, run
 from .cli import SEED_L, SEED_WH
@@ -10,6 +12,15 @@ from .controls import CONTROLS, Control, link_problems
 from .explain import MATH, factor_title, gradient_table, length_title, trajectory_title  # noqa: F401
 from .presets import PRESETS, preset_values
 from .sweep import sweep
+
+# Altair re-validates every object as it is built; the app skips that on its hot path (~60 ms of a
+# ~165 ms Explorer rerun). tests/test_charts.py validates every chart builder's full spec instead.
+schemapi.disable_debug_mode()
+
+
+def chart(spec: alt.TopLevelMixin, **kwargs) -> None:
+    """Draw a small Altair chart without a second schema validation (data inline, at most 5,000 rows)."""
+    st.vega_lite_chart(spec=spec.to_dict(validate=False), **kwargs)
 
 
 def url_problems() -> list[str]:
@@ -164,7 +175,7 @@ def download(df: pd.DataFrame, name: str, label: str) -> None:
 
 
 __all__ = [
-    "CONTROLS", "MATH", "PRESETS", "Control", "apply_preset", "apply_values", "diagnosis_banner", "download",
+    "CONTROLS", "MATH", "PRESETS", "Control", "chart", "apply_preset", "apply_values", "diagnosis_banner", "download",
     "explore", "factor_title", "gradient_table", "gradient_title", "length_title", "model_controls", "page_links",
     "preset_values", "seed_experiment", "show_url_problems", "start_page", "trajectory_title", "url_problems", "widget",
 ]
