@@ -10,6 +10,7 @@ from tinyrnn import ACTIVATION_NAMES, Config, charts_sweep, phase, ui
 st.set_page_config(page_title="tinyrnn · Sweep", page_icon=":material/grid_on:", layout="wide")
 if st.session_state.pop("_goto_explorer", False):  # a phase-diagram cell was clicked (see pick_cell)
     st.switch_page("pages/1_Explorer.py", query_params=ui.settings_params())
+MINI = 40  # cells per side of each per-activation diagram
 st.title("Sweep: every wh_init and every L at once")
 st.caption("The seed printed 18 numbers. Here are all of them, and then tens of thousands more.")
 ui.start_page("sweep")
@@ -46,7 +47,24 @@ def pick_cell() -> None:
         st.session_state["_goto_explorer"] = True
 
 
-param = ui.widget(ui.CONTROLS["param"])
+def goto_explorer_if_picked() -> None:
+    if st.session_state.pop("_goto_explorer", False):  # a phase-diagram cell was clicked (see pick_cell)
+        st.switch_page("pages/1_Explorer.py", query_params=ui.settings_params())
+
+
+top = st.columns(2)
+with top[0]:
+    param = ui.widget(ui.CONTROLS["param"])
+with top[1]:
+    span = float(ui.widget(ui.CONTROLS["span"]))
+# One colour scale for the whole page, taken from the per-activation row (cheap, and it does not move
+# when the phase diagram's resolution changes).
+row = pd.concat([cached_phase(span, MINI, param, **fields(cfg, activation=act))[0]["cells"].assign(activation=act)
+                 for act in ACTIVATION_NAMES], ignore_index=True)
+finite = row.log10.to_numpy()
+finite = finite[np.isfinite(finite)]
+domain = float(np.clip(np.ceil(np.abs(finite).max()) if finite.size else 1.0, 1.0, 60.0))
+
 st.subheader(f"1 · dL/d{param} against L, one line per wh_init")
 whs_text = ui.widget(ui.CONTROLS["whs"])
 whs, problems = phase.parse_wh_list(whs_text)
@@ -64,46 +82,49 @@ st.caption("Log scale; circles are positive gradients, diamonds negative. Grey t
 ui.download(lines, "gradient_vs_L.csv", "Download these lines (CSV)")
 
 st.subheader(f"2 · Phase diagram: log10 |dL/d{param}| over wh_init × L")
-c1, c2, c3 = st.columns(3)
-with c1:
-    span = float(ui.widget(ui.CONTROLS["span"]))
-with c2:
-    res = int(ui.widget(ui.CONTROLS["res"]))
-with c3:
-    compare = ui.widget(ui.CONTROLS["compare"])
-dtypes = ("float32", "float64") if compare else (cfg.dtype,)
-panels, timings = [], []
-for dtype in dtypes:
-    out, seconds = cached_phase(span, res, param, **fields(cfg, dtype=dtype))
-    panels.append((dtype, out))
-    timings.append(seconds)
-finite = np.concatenate([o["cells"].log10.to_numpy() for _, o in panels])
-finite = finite[np.isfinite(finite)]
-domain = float(np.clip(np.ceil(np.abs(finite).max()) if finite.size else 1.0, 1.0, 60.0))
-here = (cfg.wh_init, cfg.L) if abs(cfg.wh_init) <= span and cfg.L <= res else None
-charts = [charts_sweep.heatmap(o["cells"], o["boundary"], f"{dtype}: blue vanishes, orange explodes", domain, here,
-                               select=str(i), size=380 if compare else 520) for i, (dtype, o) in enumerate(panels)]
-chart = charts[0] if len(charts) == 1 else charts[0] | charts[1]
-selections = [f"{kind}{i}" for i in range(len(panels)) for kind in ("cell", "special")]
-st.altair_chart(chart, on_select=pick_cell, selection_mode=selections, key="phase_pick")
-out = panels[0][1]
-k = out["block"]
-drawn = f"drawn as {res // k}×{res // k}" + (f" blocks of {k}×{k} cells (median of the finite cells, most common "
-                                             "status)" if k > 1 else "")
-crossing = (f"The dots mark where the average per-step factor |wh·act'(a_t)| crosses 1 "
-            f"({len(out['boundary'])} points)." if len(out["boundary"]) else
-            "No dotted boundary: the average per-step factor |wh·act'(a_t)| never crosses 1 in this range.")
-st.caption(f"Computed {res}×{res} = {res * res:,} cells in {sum(timings) * 1000:.0f} ms; {drawn}. {crossing} "
-           "Pink cells: float32 cancellation; black: overflow; light grey: exactly 0. The white cross is the "
-           "Explorer's setting. Click any cell to open it in the Explorer.")
-if compare:
-    st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.",
-            icon=":material/search:")
-ui.download(out["cells"], "phase_diagram.csv", "Download the drawn grid (CSV)")
+
+
+@st.fragment
+def phase_diagram() -> None:
+    """Its own rerun scope: a resolution change redraws this chart only, not the whole page."""
+    goto_explorer_if_picked()
+    c2, c3 = st.columns(2)
+    with c2:
+        res = int(ui.widget(ui.CONTROLS["res"]))
+    with c3:
+        compare = ui.widget(ui.CONTROLS["compare"])
+    dtypes = ("float32", "float64") if compare else (cfg.dtype,)
+    panels, timings = [], []
+    for dtype in dtypes:
+        out, seconds = cached_phase(span, res, param, **fields(cfg, dtype=dtype))
+        panels.append((dtype, out))
+        timings.append(seconds)
+    here = (cfg.wh_init, cfg.L) if abs(cfg.wh_init) <= span and cfg.L <= res else None
+    maps = [charts_sweep.heatmap(o["cells"], o["boundary"], f"{dtype}: blue vanishes, orange explodes", domain,
+                                 here, select=str(i), size=380 if compare else 520)
+            for i, (dtype, o) in enumerate(panels)]
+    selections = [f"{kind}{i}" for i in range(len(panels)) for kind in ("cell", "special")]
+    st.altair_chart(maps[0] if len(maps) == 1 else maps[0] | maps[1], on_select=pick_cell,
+                    selection_mode=selections, key="phase_pick")
+    out = panels[0][1]
+    k = out["block"]
+    drawn = f"drawn as {res // k}×{res // k}" + (f" blocks of {k}×{k} cells (median of the finite cells, most "
+                                                 "common status)" if k > 1 else "")
+    crossing = (f"The dots mark where the average per-step factor |wh·act'(a_t)| crosses 1 "
+                f"({len(out['boundary'])} points)." if len(out["boundary"]) else
+                "No dotted boundary: the average per-step factor |wh·act'(a_t)| never crosses 1 in this range.")
+    st.caption(f"Computed {res}×{res} = {res * res:,} cells in {sum(timings) * 1000:.0f} ms; {drawn}. {crossing} "
+               "Pink cells: float32 cancellation; black: overflow; light grey: exactly 0. The white cross is the "
+               "Explorer's setting. Click any cell to open it in the Explorer.")
+    if compare:
+        st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.",
+                icon=":material/search:")
+    ui.download(out["cells"], "phase_diagram.csv", "Download the drawn grid (CSV)")
+
+
+phase_diagram()
 
 st.subheader("3 · One row per activation")
-row = pd.concat([cached_phase(span, 60, param, **fields(cfg, activation=act))[0]["cells"].assign(activation=act)
-                 for act in ACTIVATION_NAMES], ignore_index=True)
 st.altair_chart(charts_sweep.minis(row, f"log10 |dL/d{param}| per activation, same colours as above", domain))
-st.caption("Same parameter and range, 60×60 each: tanh and sigmoid saturate, so their orange (exploding) region "
-           "shrinks or disappears; relu dies for negative wh; identity is symmetric in |wh|.")
+st.caption(f"Same parameter and range, {MINI}×{MINI} each: tanh and sigmoid saturate, so their orange (exploding) "
+           "region shrinks or disappears; relu dies for negative wh; identity is symmetric in |wh|.")

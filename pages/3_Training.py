@@ -1,12 +1,9 @@
 """Training: plain SGD thrown off the cliff by an exploding gradient, and norm clipping that rescues it."""
-import functools
-import threading
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from tinyrnn import Config, charts_train, train, ui
+from tinyrnn import charts_train, train, ui
 from tinyrnn.landscape import landscape
 from tinyrnn.presets import training_preset_values
 
@@ -43,39 +40,18 @@ if not params:
     st.warning(f"No parameter was chosen to learn; training {', '.join(params)} instead.", icon=":material/warning:")
 cfg = cfg.replace(target=target)
 
-_progress = threading.local()  # the current session's progress bar; the cache below is shared by sessions
-
-
-@functools.lru_cache(maxsize=64)
-def trained(cfg: Config, steps: int, lr: float, clip: float | None, clip_mode: str, params: tuple) -> pd.DataFrame:
-    """One SGD run (cached for every session: 30 people clicking one preset train it once)."""
-    report = getattr(_progress, "report", None)
-    return train.train(cfg, steps=steps, lr=lr, clip=clip, clip_mode=clip_mode, params=params,
-                       on_step=(lambda step, row: report(step)) if report else None)
-
-
-@functools.lru_cache(maxsize=64)
-def heuristic(cfg: Config, lr: float, params: tuple) -> str:
-    """Pascanu's suggestion for the threshold, in words."""
-    try:
-        return f"≈ {train.suggest_clip(cfg, lr, params):.3g}"
-    except ValueError as err:
-        return f"unavailable ({err})"
-
-
+GRID = 80  # landscape cells per side: 2 panels x 6,400 rects draw in well under a second
 bar = st.progress(0.0, text="Training…")
 runs = []
 for label, c in (("plain SGD", None), ("clipped SGD", clip)):
-    _progress.report = lambda step, label=label: bar.progress(min(step / steps, 1.0),
-                                                              text=f"{label}: step {step} of {steps}")
-    runs.append(trained(cfg, steps, lr, c, clip_mode, tuple(params)).assign(run=label))
-_progress.report = None
+    report = lambda step, label=label: bar.progress(min(step / steps, 1.0), text=f"{label}: step {step} of {steps}")
+    runs.append(ui.trained(cfg, steps, lr, c, clip_mode, tuple(params), report).assign(run=label))
 bar.empty()
 plain, clipped = runs
 both = pd.concat(runs, ignore_index=True)
 
 st.markdown(f"Pascanu's heuristic (mean |gradient| of 5 unclipped steps) suggests a threshold "
-            f"{heuristic(cfg, lr, tuple(params))}; you chose **{clip:g}** ({clip_mode}).")
+            f"{ui.clip_heuristic(cfg, lr, tuple(params))}; you chose **{clip:g}** ({clip_mode}).")
 for frame, label in ((plain, "Plain SGD"), (clipped, "Clipped SGD")):
     last = frame.iloc[-1]
     if not np.isfinite(last.loss) or not np.isfinite(last.grad_norm):
@@ -113,7 +89,7 @@ if len(params) == 2:
     core = finite[finite.run == "clipped SGD"]
     lo_x, hi_x, lo_y, hi_y = core[x].min(), core[x].max(), core[y].min(), core[y].max()
     pad_x, pad_y = max(hi_x - lo_x, 0.5) * 0.3, max(hi_y - lo_y, 0.5) * 0.3
-    xs, ys = np.linspace(lo_x - pad_x, hi_x + pad_x, 110), np.linspace(lo_y - pad_y, hi_y + pad_y, 110)
+    xs, ys = np.linspace(lo_x - pad_x, hi_x + pad_x, GRID), np.linspace(lo_y - pad_y, hi_y + pad_y, GRID)
     grid = landscape(cfg, x, y, xs, ys)
     g = np.log10(np.hypot(grid.grad_x, grid.grad_y).replace(0, np.nan))
     g = g[np.isfinite(g)]
@@ -124,8 +100,8 @@ if len(params) == 2:
     st.altair_chart(panels[0] | panels[1])
     leave = (f" Plain SGD leaves this map at step {int(outside.step.iloc[0])}, for ({outside[x].iloc[0]:.4g}, "
              f"{outside[y].iloc[0]:.4g})." if len(outside) else "")
-    st.caption(f"Colour: log10 of the gradient's length at each point (110×110 grid, the other parameters fixed at "
-               f"their starting values). White circle: the start.{leave}")
+    st.caption(f"Colour: log10 of the gradient's length at each point ({GRID}×{GRID} grid, the other parameters "
+               f"fixed at their starting values). White circle: the start.{leave}")
 else:
     st.info("Choose exactly two parameters to learn to see the loss landscape with both paths drawn on it.",
             icon=":material/info:")

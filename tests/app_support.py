@@ -45,3 +45,18 @@ def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("success", "info", "warning", "error", "markdown", "caption") for e in
              getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def datasets_titled(at: AppTest, fragment: str) -> list[pd.DataFrame]:
+    """Every dataset (not only the first) of the chart whose title contains fragment."""
+    for el in at.get("vega_lite_chart"):
+        spec = json.loads(el.proto.spec)
+        if fragment in str(spec.get("title")):
+            return [pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets]
+    raise AssertionError(f"no chart title contains {fragment!r}")
+
+
+def heatmap_cells(at: AppTest, fragment: str = "blue vanishes") -> pd.DataFrame:
+    """The phase diagram's drawn cells: its finite and special datasets together, in grid order."""
+    parts = [d for d in datasets_titled(at, fragment) if "wh_lo" in d.columns]
+    return pd.concat(parts).sort_values(["wh_lo", "L_lo"]).reset_index(drop=True)

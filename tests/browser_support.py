@@ -176,3 +176,19 @@ def chart_titles(page) -> list[str]:
     """Title text of every Vega chart on the page, in page order."""
     return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(
         c => [...c.querySelectorAll('.role-title text')].map(t => t.textContent).join(' '))""")
+
+
+def choose_option(page, label: str, option: str, attempts: int = 10) -> None:
+    """Pick option in the selectbox named label: the keyboard opens the list (a click on the input does not,
+    headless); a rerun that re-renders the box can close it again, so open it until the option shows."""
+    box = page.get_by_role("combobox", name=label)
+    item = page.get_by_role("option", name=option, exact=True)
+    for _ in range(attempts):
+        box.focus()
+        page.keyboard.press("ArrowDown")
+        try:
+            item.wait_for(timeout=2_000)
+            break
+        except Exception:  # Playwright's TimeoutError: the list closed or never opened; try again
+            page.keyboard.press("Escape")
+    item.click()

@@ -1,7 +1,7 @@
 """AppTest: the Sweep page draws what the engine computed, marks every special cell, survives bad input."""
 import numpy as np
 import pytest
-from app_support import chart_titled, charts, open_page
+from app_support import chart_titled, charts, heatmap_cells, open_page
 
 from tinyrnn import ACTIVATION_NAMES, Config
 from tinyrnn.phase import phase
@@ -15,8 +15,9 @@ def test_defaults_show_the_seed_lines_and_the_phase_diagram():
     cancelled = lines[lines.status == "cancelled"]
     # float32 spacing near 1e8 is 8, so 10^8 - 1 already rounds back: L = 8, 9, 10 all cancel
     assert cancelled[["wh", "L"]].values.tolist() == [["wh_init = 10", 8], ["wh_init = 10", 9], ["wh_init = 10", 10]]
-    spec, cells = chart_titled(at, "blue vanishes")
-    assert len(cells) == 200 * 200
+    spec, _ = chart_titled(at, "blue vanishes")
+    cells = heatmap_cells(at)
+    assert len(cells) == 100 * 100  # computed 200 x 200, drawn as 2 x 2 blocks
     want = phase(Config(), 3.0, 200, "h_init")
     np.testing.assert_array_equal(cells.status.to_numpy(), want["cells"].status.to_numpy())
     np.testing.assert_allclose(cells.log10.to_numpy(), want["cells"].log10.to_numpy())
@@ -32,15 +33,14 @@ def test_minis_cover_every_activation():
     at = open_page("sweep")
     spec, data = chart_titled(at, "per activation")
     assert sorted(data.activation.unique()) == sorted(ACTIVATION_NAMES)
-    assert len(data) == 5 * 60 * 60
+    assert len(data) == 5 * 40 * 40
 
 
 @pytest.mark.parametrize("res", ["50", "800"])
 def test_extreme_resolutions(res):
     at = open_page("sweep", res=res, param="wy", span="12")
     assert not at.exception
-    _, cells = chart_titled(at, "blue vanishes")
-    assert len(cells) == min(int(res), 200) ** 2
+    assert len(heatmap_cells(at)) == min(int(res), 100) ** 2
 
 
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)

@@ -70,3 +70,8 @@ def test_cell_center_rounds_to_slider_steps_and_clips():
     assert cell_center({"wh_lo": 1.99, "wh_hi": 2.02, "L_lo": 6.5, "L_hi": 7.5}) == (2.0, 7)
     assert cell_center({"wh_lo": 11.9, "wh_hi": 12.2, "L_lo": 999.5, "L_hi": 1003.5}) == (12.0, 1000)
     assert cell_center({"wh_lo": -0.01, "wh_hi": 0.0, "L_lo": -3, "L_hi": 0}) == (-0.01, 1)
+
+
+def test_block_size_divides_the_grid_or_draws_everything():
+    from tinyrnn.phase import _block_size
+    assert [_block_size(r, 100) for r in (50, 100, 200, 400, 800, 150, 101)] == [1, 1, 2, 4, 8, 2, 1]

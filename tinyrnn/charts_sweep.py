@@ -56,14 +56,17 @@ def heatmap(cells: pd.DataFrame, boundary: pd.DataFrame | None, title: str, doma
     """The phase diagram: finite cells on a diverging scale, special cells in their own colours, overlays."""
     x = alt.X("wh_lo:Q", title="wh_init", scale=alt.Scale(nice=False, zero=False))
     y = alt.Y("L_lo:Q", title="sequence length L", scale=alt.Scale(nice=False, zero=False))
-    tip = [alt.Tooltip("wh:Q", format=".3f", title="wh_init"), alt.Tooltip("Lc:Q", format=".0f", title="L"),
+    tip = [alt.Tooltip("wh:Q", format=".3f", title="wh_init"), alt.Tooltip("L:Q", format=".0f"),
            alt.Tooltip("log10:Q", format=".2f", title="log10 |dL/dθ|"), alt.Tooltip("status:N")]
-    base = alt.Chart(cells).transform_calculate(
-        wh="(datum.wh_lo + datum.wh_hi) / 2", Lc="(datum.L_lo + datum.L_hi) / 2").encode(
-        x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q", tooltip=tip)
-    finite = base.transform_filter(alt.datum.status == "finite").mark_rect().encode(color=_color(domain))
-    special = base.transform_filter(alt.datum.status != "finite").mark_rect().encode(
-        fill=alt.Fill("status:N", scale=STATUS_COLORS, title="cell status"))
+    # Cell centres for the tooltip, and finite/special cells as two datasets: no per-datum work in the browser.
+    cells = cells.assign(wh=(cells.wh_lo + cells.wh_hi) / 2, L=(cells.L_lo + cells.L_hi) / 2)
+    ok = cells.status == "finite"
+
+    def rects(data: pd.DataFrame) -> alt.Chart:
+        return alt.Chart(data).mark_rect().encode(x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q", tooltip=tip)
+
+    finite = rects(cells[ok]).encode(color=_color(domain))
+    special = rects(cells[~ok]).encode(fill=alt.Fill("status:N", scale=STATUS_COLORS, title="cell status"))
     if select is not None:  # a click picks a cell; Streamlit hands its wh/L bounds back to the page
         fields = ["wh_lo", "wh_hi", "L_lo", "L_hi"]
         finite = finite.add_params(alt.selection_point(fields=fields, on="click", name=f"cell{select}"))
@@ -84,10 +87,12 @@ def minis(cells: pd.DataFrame, title: str, domain: float) -> alt.FacetChart:
     """Small phase diagrams side by side, one per value of cells['activation'] (one faceted spec)."""
     x = alt.X("wh_lo:Q", title="wh_init", scale=alt.Scale(nice=False, zero=False))
     y = alt.Y("L_lo:Q", title="L", scale=alt.Scale(nice=False, zero=False))
-    base = alt.Chart().encode(x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q")
-    finite = base.transform_filter(alt.datum.status == "finite").mark_rect().encode(color=_color(domain))
-    special = base.transform_filter(alt.datum.status != "finite").mark_rect().encode(
-        fill=alt.Fill("status:N", scale=STATUS_COLORS, title="cell status"))
-    return alt.layer(finite, special, data=cells).properties(width=135, height=135).facet(
+    # One colour channel for both kinds of cell: finite ones by value, special ones by a fixed colour per status.
+    data = cells.assign(fill=cells.status.map({"exactly 0": "#d9d9d9", "cancelled": "#CC79A7", "overflow": "#000000"}))
+    finite = alt.Chart().transform_filter("isValid(datum.log10)").mark_rect().encode(
+        x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q", color=_color(domain))
+    special = alt.Chart().transform_filter("!isValid(datum.log10)").mark_rect().encode(
+        x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q", fill=alt.Fill("fill:N", scale=None))
+    return alt.layer(finite, special, data=data).properties(width=135, height=135).facet(
         column=alt.Column("activation:N", title=None, sort=list(dict.fromkeys(cells.activation)))).properties(
         title=title)

@@ -65,7 +65,8 @@ CONTROLS = {c.key: c for c in (
     Control("param", "gradient of", "choice", options=("h_init", "wh", "wy")),
     Control("span", "wh_init range ±", "choice", options=("1.5", "3", "6", "12")),
     Control("res", "resolution (cells per side)", "choice", options=("50", "100", "200", "400", "800"),
-            help="Computed at this resolution; drawn at most 200 x 200 (larger grids are shown as blocks)."),
+            help="Computed at this resolution; drawn at most 100 x 100 (larger grids are shown as blocks, so the "
+                 "browser redraws in under a second)."),
     Control("compare", "float32 and float64 side by side", "bool"),
     # the Training page
     Control("target", "fixed target for y_L", "float", -5.0, 5.0, 0.05,

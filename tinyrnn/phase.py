@@ -39,11 +39,12 @@ def _mode(codes: np.ndarray, axis: int) -> np.ndarray:
     return counts.argmax(axis=-1)
 
 
-def phase(config: Config, span: float, res: int, param: str, display_max: int = 200) -> dict:
+def phase(config: Config, span: float, res: int, param: str, display_max: int = 100) -> dict:
     """log10 |dL/dparam| over wh in [-span, span] x L in 1..res, computed at res x res by one sweep call.
 
     Drawn at most display_max x display_max: larger grids are shown as k x k blocks holding the
-    median of their finite cells and their most common status (the caption says so).
+    median of their finite cells and their most common status (the caption says so). A side with no
+    divisor near res / display_max (a prime, say) is drawn in full rather than cropped.
     """
     wh = np.linspace(-span, span, res)
     arrays = sweep_arrays(config, wh, res)
@@ -51,7 +52,7 @@ def phase(config: Config, span: float, res: int, param: str, display_max: int = 
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.where(status == "finite", np.log10(np.abs(arrays[param].astype(np.float64))), np.nan)
     codes = _codes(status)
-    k = max(1, int(np.ceil(res / display_max)))
+    k = _block_size(res, display_max)
     if k > 1:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # an all-special block's median is NaN, as it should be
@@ -69,6 +70,12 @@ def phase(config: Config, span: float, res: int, param: str, display_max: int = 
     mean_log_factor = arrays["log10_gain"] / np.arange(1, res + 1)  # log10 of the geometric-mean |wh act'|
     return {"cells": cells, "boundary": boundary(wh, mean_log_factor), "computed": res, "block": k,
             "grad": arrays[param], "status": status, "wh": wh}
+
+
+def _block_size(res: int, display_max: int) -> int:
+    """The smallest divisor k of res with res / k <= display_max (within 2x of the ideal), else 1: draw all."""
+    ideal = max(1, int(np.ceil(res / display_max)))
+    return next((k for k in range(ideal, 2 * ideal + 1) if res % k == 0), 1)
 
 
 def _codes(status: np.ndarray) -> np.ndarray:
