@@ -178,9 +178,11 @@ def chart_titles(page) -> list[str]:
         c => [...c.querySelectorAll('.role-title text')].map(t => t.textContent).join(' '))""")
 
 
-def choose_option(page, label: str, option: str, attempts: int = 10) -> None:
-    """Pick option in the selectbox named label: the keyboard opens the list (a click on the input does not,
-    headless); a rerun that re-renders the box can close it again, so open it until the option shows."""
+def open_options(page, label: str, option: str, attempts: int = 10):
+    """Open the selectbox named label and return option's locator, visible and ready to click.
+
+    The keyboard opens the list (a click on the input does not, headless); a rerun that re-renders the
+    box can close it again, so it is opened until the option shows."""
     box = page.get_by_role("combobox", name=label)
     item = page.get_by_role("option", name=option, exact=True)
     for _ in range(attempts):
@@ -188,7 +190,12 @@ def choose_option(page, label: str, option: str, attempts: int = 10) -> None:
         page.keyboard.press("ArrowDown")
         try:
             item.wait_for(timeout=2_000)
-            break
+            return item
         except Exception:  # Playwright's TimeoutError: the list closed or never opened; try again
             page.keyboard.press("Escape")
-    item.click()
+    return item  # the caller's click then fails with Playwright's own message
+
+
+def choose_option(page, label: str, option: str) -> None:
+    """Pick option in the selectbox named label."""
+    open_options(page, label, option).click()
