@@ -91,14 +91,15 @@ def percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[min(lo + 1, len(s) - 1)] - s[lo]) * (k - lo)
 
 
-def measure(browser, app: str, cwd: Path, path: str, slider: str, start: float, step: float, presses: int) -> dict:
+def measure(browser, app: str, cwd: Path, path: str, slider: str, start: float, step: float, presses: int,
+            expected_charts: int) -> dict:
     """Cold start and per-press redraw latencies (ms) for one app."""
     server = start_server(app, cwd)
     try:
         healthy = time.perf_counter() - server.started
         page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
         page.goto(server.url + path)
-        wait_idle(page, 1, timeout=120_000)
+        wait_idle(page, expected_charts, timeout=120_000)  # every chart of the page drawn
         cold = time.perf_counter() - server.started
         charts = page.locator('[data-testid="stVegaLiteChart"]').count()
         page.evaluate(INSTRUMENT_JS)
@@ -155,8 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         trivial_app = Path(tmp) / "trivial_app.py"
         trivial_app.write_text(TRIVIAL_APP)
         explorer = measure(browser, "streamlit_app.py", ROOT, "/Explorer", "wh_init: the recurrent weight", 1.0, 0.01,
-                           args.presses)
-        trivial = measure(browser, str(trivial_app), Path(tmp), "/", "x", 1.0, 0.01, args.presses)
+                           args.presses, expected_charts=4)
+        trivial = measure(browser, str(trivial_app), Path(tmp), "/", "x", 1.0, 0.01, args.presses, expected_charts=1)
     print(f"\nSlider ArrowRight x{args.presses}, one press at a time, headless Chromium, streamlit run on 127.0.0.1")
     report("Explorer (/Explorer)", explorer)
     report("Trivial one-slider one-chart app", trivial)
