@@ -85,11 +85,13 @@ def closed_form(config: Config, result=None) -> dict[str, float] | None:
         return {"h_init": g * wy * dh_dh0, "wh": g * wy * dh_dwh, "wy": g * h_L, "wx": g * wy * dh_dwx}
 
 
-def finite_difference(config: Config, rel_step: float = 1e-7) -> dict[str, float]:
+def finite_difference(config: Config, rel_step: float = 1e-7, one_sided: bool = False) -> dict:
     """dL/dtheta = 2 (y_L - target) dy_L/dtheta, with dy_L/dtheta by central differences in float64.
 
     Differencing y_L rather than the loss keeps the step's own quadratic error (which is huge when
     y_L ~ 1e10 but the loss ~ 1) out of the witness; the target is held where the seed detaches it.
+    With one_sided=True, returns {"central": ..., "up": ..., "down": ...}: the forward and backward
+    differences differ when a relu kink lies within the step.
     """
     base = config.replace(dtype="float64")
     reference = _run64(base)
@@ -107,21 +109,37 @@ def finite_difference(config: Config, rel_step: float = 1e-7) -> dict[str, float
         for _ in range(config.L):
             h = act(batch["wh"] * h + batch["wx"])
         y = (batch["wy"] * h).numpy()
-    return {p: float(dl_dy * (y[2 * i] - y[2 * i + 1]) / (2 * eps[p])) for i, p in enumerate(values)}
+    y0 = reference.y_last
+    central = {p: float(dl_dy * (y[2 * i] - y[2 * i + 1]) / (2 * eps[p])) for i, p in enumerate(values)}
+    if not one_sided:
+        return central
+    return {"central": central,
+            "up": {p: float(dl_dy * (y[2 * i] - y0) / eps[p]) for i, p in enumerate(values)},
+            "down": {p: float(dl_dy * (y0 - y[2 * i + 1]) / eps[p]) for i, p in enumerate(values)}}
 
 
 def witnesses(result) -> pd.DataFrame:
-    """Per parameter: autograd, closed form (float64, where one exists), finite differences, agreement."""
+    """Per parameter: autograd, closed form (float64, where one exists), finite differences, agreement.
+
+    agree is "yes", "one-sided" (a kink lies within the difference step: the central difference
+    straddles it, but autograd matches the forward or backward difference) or "no".
+    """
     cfg = result.config
-    fd = finite_difference(cfg)
+    fd = finite_difference(cfg, one_sided=True)
     closed = closed_form(cfg) or {}
     rtol = 1e-3 if cfg.dtype == "float32" else 1e-6  # float32 rounding grows with L; float64 FD error ~1e-9
-    scale = max((abs(v) for v in fd.values() if np.isfinite(v)), default=1.0) or 1.0
+    scale = max((abs(v) for v in fd["central"].values() if np.isfinite(v)), default=1.0) or 1.0
+
+    def close(a: float, b: float) -> bool:
+        return bool(np.isfinite(a) and abs(a - b) <= rtol * max(abs(b), 1e-3 * scale))
+
     rows = []
     for p, auto in result.grads.items():
-        agree = bool(np.isfinite(auto) and abs(auto - fd[p]) <= rtol * max(abs(fd[p]), 1e-3 * scale))
+        central, up, down = fd["central"][p], fd["up"][p], fd["down"][p]
+        kink = not close(up, down) and (close(auto, up) or close(auto, down))
+        agree = "yes" if close(auto, central) else "one-sided" if kink else "no"
         rows.append({"param": p, "autograd": auto, "closed_form": closed.get(p, np.nan),
-                     "finite_difference": fd[p], "agree": agree})
+                     "finite_difference": central, "agree": agree})
     return pd.DataFrame(rows)
 
 
