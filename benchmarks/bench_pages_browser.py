@@ -26,7 +26,7 @@ RESOLUTIONS = ("100", "400", "200", "50", "800", "200")
 
 def pick_resolution(page, res: str) -> float:
     """Choose res in the resolution box; seconds from the click on the option to the new grid drawn."""
-    option = open_options(page, "resolution (cells per side)", res)
+    option = open_options(page, "grid: N wh_init values × L = 1..N", res)
     t0 = time.perf_counter()
     option.click()
     n = int(res)

@@ -74,11 +74,11 @@ if not whs:
 for problem in problems:
     st.warning(f"wh_init values: {problem}.", icon=":material/warning:")
 lines = cached_lines(tuple(whs), cfg.L, param, **fields(cfg))
-title = (f"Below |wh| = 1 the gradient shrinks with L, above it grows; L = 1..{cfg.L}, {cfg.activation}, "
-         f"{cfg.dtype}")
+title = f"How each wh_init's gradient grows or shrinks with L ({cfg.activation}, {cfg.dtype}, L = 1..{cfg.L})"
 st.altair_chart(charts_sweep.lines(lines, param, title), width="stretch")
-st.caption("Log scale; circles are positive gradients, diamonds negative. Grey triangles are exact zeros, squares "
-           "are float32 cancellations (the loss rounded to 0, not a vanishing gradient), crosses are inf/NaN.")
+st.caption("Log scale: a straight line is the same factor every step. Circles are positive gradients, diamonds "
+           "negative; in each line's colour, triangles mark exact zeros, squares cancellations (the loss rounded to "
+           f"0 in {cfg.dtype}, not a vanishing gradient) and crosses inf/NaN.")
 ui.download(lines, "gradient_vs_L.csv", "Download these lines (CSV)")
 
 st.subheader(f"2 · Phase diagram: log10 |dL/d{param}| over wh_init × L")
@@ -114,8 +114,10 @@ def phase_diagram() -> None:
                 f"({len(out['boundary'])} points)." if len(out["boundary"]) else
                 "No dotted boundary: the average per-step factor |wh·act'(a_t)| never crosses 1 in this range.")
     st.caption(f"Computed {res}×{res} = {res * res:,} cells in {sum(timings) * 1000:.0f} ms; {drawn}. {crossing} "
-               "Pink cells: float32 cancellation; black: overflow; light grey: exactly 0. The white cross is the "
-               "Explorer's setting. Click any cell to open it in the Explorer.")
+               f"Pink cells: cancellation (the loss rounded to 0 in {', '.join(dtypes)}); black: overflow; light grey: "
+               "exactly 0 (vanished or cut). A block shows its most common status, so a lone special cell can hide "
+               "in a block: lower the resolution to see every cell. The white cross is the Explorer's setting. "
+               "Click any cell to open it in the Explorer.")
     if compare:
         st.info("Cells dark in float32 but coloured in float64 are rounding artefacts, not vanishing gradients.",
                 icon=":material/search:")

@@ -54,20 +54,29 @@ st.markdown(f"Pascanu's heuristic (mean |gradient| of 5 unclipped steps) suggest
             f"{ui.clip_heuristic(cfg, lr, tuple(params))}; you chose **{clip:g}** ({clip_mode}).")
 for frame, label in ((plain, "Plain SGD"), (clipped, "Clipped SGD")):
     last = frame.iloc[-1]
-    if not np.isfinite(last.loss) or not np.isfinite(last.grad_norm):
-        advice = " Turn clipping on (or lower the threshold) to keep every step bounded." if label == "Plain SGD" else \
-            " Lower the threshold or the learning rate."
+    if len(frame) == 1 and not (np.isfinite(last.loss) and np.isfinite(last.grad_norm)):
+        st.error(f"**{label} cannot start**: at the starting point the forward pass already gives loss "
+                 f"{last.loss:.3g} and |gradient| {last.grad_norm:.3g} (y_L overflows {cfg.dtype}), so no step "
+                 "size or clipping can help. Lower L or |wh|, or switch to float64.", icon=":material/error:")
+    elif not (np.isfinite(last.loss) and np.isfinite(last.grad_norm)):
+        advice = (" Turn clipping on (or lower the threshold) to keep every step bounded." if label == "Plain SGD"
+                  else " Lower the threshold or the learning rate.")
         st.error(f"**{label} diverged at step {int(last.step)}**: the loss became {last.loss:.3g} after the "
-                 f"gradient norm reached {frame.grad_norm.iloc[-2] if len(frame) > 1 else last.grad_norm:.3g}; "
-                 f"training stopped there.{advice}", icon=":material/error:")
+                 f"gradient norm reached {frame.grad_norm.iloc[-2]:.3g}; training stopped there.{advice}",
+                 icon=":material/error:")
     elif last.grad_norm == 0 and last.loss > 1e-12:
         st.warning(f"**{label} is stuck** at loss {last.loss:.3g}: the gradient is exactly 0 (a saturated or dead "
                    "unit), so no learning rate can move it.", icon=":material/warning:")
+    elif frame.loss.iloc[0] == 0:
+        st.info(f"**{label} has nothing to learn**: y_L already equals the target, so the loss is 0 from the "
+                "start. Move the target or a parameter.", icon=":material/info:")
+norms = both.grad_norm.to_numpy()
+largest = "NaN" if np.isnan(norms).all() else f"{np.nanmax(norms):.3g}"  # inf stays inf; NaN never hides it
 m = st.columns(4)
 m[0].metric("plain SGD: final loss", f"{plain.loss.iloc[-1]:.3g}", help=f"after {int(plain.step.iloc[-1])} steps")
 m[1].metric("clipped SGD: final loss", f"{clipped.loss.iloc[-1]:.3g}", help=f"after {int(clipped.step.iloc[-1])} steps")
 m[2].metric("clip events", int(clipped.clipped.iloc[:-1].sum()), help="steps whose update was clipped")
-m[3].metric("largest |gradient| seen", f"{both.grad_norm.replace(np.inf, np.nan).max():.3g}")
+m[3].metric("largest |gradient| seen", largest, help="before clipping, over both runs")
 
 left, right = st.columns(2)
 with left:

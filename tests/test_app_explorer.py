@@ -102,6 +102,14 @@ def test_markup_in_links_is_shown_as_code_not_rendered():
     assert "`<b>x</b>'code'`" in w
 
 
+def test_dismissed_warnings_do_not_come_back_for_parameters_left_in_the_url():
+    at = open_page("explorer", bogus="1")
+    assert any("**bogus**" in w.value for w in at.warning)
+    at.button(key="_dismiss_url").click().run()
+    at.slider(key="L").set_value(12).run()
+    assert not [w for w in at.warning if "Link parameter" in w.value]
+
+
 def test_warnings_stay_until_dismissed():
     at = open_page("explorer", wh="abc")
     at.slider(key="L").set_value(12).run()

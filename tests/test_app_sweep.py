@@ -10,7 +10,7 @@ from tinyrnn.phase import phase
 def test_defaults_show_the_seed_lines_and_the_phase_diagram():
     at = open_page("sweep")
     assert not at.exception, [e.value for e in at.exception]
-    spec, lines = chart_titled(at, "Below |wh| = 1")
+    spec, lines = chart_titled(at, "How each wh_init")
     assert sorted(lines.wh.unique()) == ["wh_init = 0.1", "wh_init = 1", "wh_init = 10"]
     cancelled = lines[lines.status == "cancelled"]
     # float32 spacing near 1e8 is 8, so 10^8 - 1 already rounds back: L = 8, 9, 10 all cancel
@@ -63,7 +63,7 @@ def test_bad_wh_list_is_explained_and_the_rest_drawn():
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "'banana' is not a number" in warnings and "99 is outside" in warnings
-    _, lines = chart_titled(at, "Below |wh| = 1")
+    _, lines = chart_titled(at, "How each wh_init")
     assert sorted(lines.wh.unique()) == ["wh_init = 0.5", "wh_init = 2"]
 
 

@@ -234,7 +234,7 @@ def test_sweep_page_redraws_the_heatmap_at_a_new_resolution(context, server):
     page = open_page(context, server, "/Sweep", 3)
     caption = page.get_by_test_id("stCaptionContainer").filter(has_text="Computed")
     expect(caption).to_contain_text("Computed 200×200 = 40,000 cells")
-    choose_option(page, "resolution (cells per side)", "100")
+    choose_option(page, "grid: N wh_init values × L = 1..N", "100")
     expect(caption).to_contain_text("Computed 100×100 = 10,000 cells")
     wait_for_location(page, "q.get('res') === '100'")
     wait_idle(page, 3)  # every chart drawn again (the big heatmap on a canvas, so no title text to read)

@@ -18,6 +18,11 @@ from tinyrnn import VOCABULARY, Config, run
     (Config(wh_init=0.1, L=10), "vanishing", ["about 0.1", "1.0e-10"]),
     (Config(wh_init=10.0, L=6, dtype="float64"), "exploding", ["about 10", "1.0e+06"]),
     (Config(wh_init=1.0, L=200), "stable", ["gain dh_L/dh_0 = 1"]),
+    (Config(wh_init=0.5, L=5, wy=0.0), "no signal", ["wy = 0", "only wy learns"]),
+    (Config(wh_init=1.0, L=3, target=1.0), "no signal", ["exactly on its target 1"]),
+    # a slope near its peak is not saturation, even when the gain vanishes
+    (Config(wh_init=-3.0, L=30, activation="sigmoid"), "vanishing", ["about 0.59"]),
+    (Config(wh_init=1.0, L=2000, activation="tanh", dtype="float64"), "vanishing", ["about 0.995"]),
 ])
 def test_each_failure_mode(cfg, word, fragments):
     d = run(cfg).diagnosis
@@ -33,4 +38,4 @@ def test_tanh_saturation_to_an_exact_zero_slope():
 
 
 def test_cancellation_needs_a_nonzero_offset():
-    assert run(Config(wh_init=1.0, L=3, offset=0.0)).diagnosis.word == "stable"
+    assert run(Config(wh_init=1.0, L=3, offset=0.0)).diagnosis.word == "no signal"

@@ -73,13 +73,15 @@ def closed_form(config: Config, result=None) -> dict[str, float] | None:
         return None  # on the kink itself the slope is a convention, not a closed form
     s = act.linear_slopes[1] if a[0] > 0 else act.linear_slopes[0]
     L, h0, wh, wx, wy = config.L, config.h_init, config.wh_init, config.wx, config.wy
-    W, B = s * wh, s * wx  # on one piece, h_t = W h_{t-1} + B
+    W, B = np.float64(s * wh), np.float64(s * wx)  # on one piece, h_t = W h_{t-1} + B; numpy floats overflow
+    # to inf (honestly) where Python floats would raise OverflowError
     k = np.arange(L, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         powers = W ** k  # W^0 .. W^{L-1}
-        h_L = W ** L * h0 + B * powers.sum()
+        geometric = B * powers.sum() if B != 0 else 0.0  # 0 * inf would be NaN: with B = 0 the term is 0
+        h_L = W ** L * h0 + geometric
         dh_dh0 = W ** L
-        dh_dwh = s * (L * W ** (L - 1) * h0 + B * np.sum(k[1:] * powers[:-1]))
+        dh_dwh = s * (L * W ** (L - 1) * h0 + (B * np.sum(k[1:] * powers[:-1]) if B != 0 else 0.0))
         dh_dwx = s * powers.sum()
         g = 2.0 * config.offset if config.target is None else 2.0 * (wy * h_L - config.target)
         return {"h_init": g * wy * dh_dh0, "wh": g * wy * dh_dwh, "wy": g * h_L, "wx": g * wy * dh_dwx}

@@ -78,11 +78,12 @@ def landscape_panel(grid: pd.DataFrame, path: pd.DataFrame, x: str, y: str, run:
     cells = grid.assign(log_g=np.log10(np.hypot(grid.grad_x, grid.grad_y).replace(0, np.nan)))
     dx = float(np.diff(np.unique(grid.x))[:1].mean()) if grid.x.nunique() > 1 else 1.0
     dy = float(np.diff(np.unique(grid.y))[:1].mean()) if grid.y.nunique() > 1 else 1.0
-    cells = cells.assign(x2=cells.x + dx, y2=cells.y + dy)
-    xs = alt.Scale(domain=[float(grid.x.min()), float(grid.x.max() + dx)], nice=False, zero=False)
-    ys = alt.Scale(domain=[float(grid.y.min()), float(grid.y.max() + dy)], nice=False, zero=False)
+    # each value belongs to its grid point, so its cell is centred there (the paths are drawn at exact points)
+    cells = cells.assign(x1=cells.x - dx / 2, x2=cells.x + dx / 2, y1=cells.y - dy / 2, y2=cells.y + dy / 2)
+    xs = alt.Scale(domain=[float(cells.x1.min()), float(cells.x2.max())], nice=False, zero=False)
+    ys = alt.Scale(domain=[float(cells.y1.min()), float(cells.y2.max())], nice=False, zero=False)
     heat = alt.Chart(cells).mark_rect().encode(
-        x=alt.X("x:Q", title=x, scale=xs), x2="x2:Q", y=alt.Y("y:Q", title=y, scale=ys), y2="y2:Q",
+        x=alt.X("x1:Q", title=x, scale=xs), x2="x2:Q", y=alt.Y("y1:Q", title=y, scale=ys), y2="y2:Q",
         color=alt.Color("log_g:Q", title="log10 |∇loss|", scale=alt.Scale(scheme="viridis", domain=list(domain))),
         tooltip=[alt.Tooltip("x:Q", format=".4g", title=x), alt.Tooltip("y:Q", format=".4g", title=y),
                  alt.Tooltip("loss:Q", format=".4g"), alt.Tooltip("log_g:Q", format=".2f", title="log10 |∇loss|")])

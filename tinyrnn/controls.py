@@ -64,9 +64,9 @@ CONTROLS = {c.key: c for c in (
             help="One line per value, e.g. 0.1, 0.9, 1, 1.1, 10"),
     Control("param", "gradient of", "choice", options=("h_init", "wh", "wy")),
     Control("span", "wh_init range ±", "choice", options=("1.5", "3", "6", "12")),
-    Control("res", "resolution (cells per side)", "choice", options=("50", "100", "200", "400", "800"),
-            help="Computed at this resolution; drawn at most 100 x 100 (larger grids are shown as blocks, so the "
-                 "browser redraws in under a second)."),
+    Control("res", "grid: N wh_init values × L = 1..N", "choice", options=("50", "100", "200", "400", "800"),
+            help="N sets both the wh_init resolution and the longest L. Computed in full; drawn at most 100 x 100 "
+                 "(larger grids are shown as blocks, so the browser redraws in under a second)."),
     Control("compare", "float32 and float64 side by side", "bool"),
     # the Training page
     Control("target", "fixed target for y_L", "float", -5.0, 5.0, 0.05,

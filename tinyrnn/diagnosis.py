@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from . import analysis
 
@@ -17,15 +18,24 @@ GAIN_EXPLODING = 10 ** 4.5
 VOCABULARY: dict[str, str] = {
     "overflow": "a value became inf or NaN, so the gradient is not a number you can use",
     "cancelled": "the loss rounded to exactly 0 although y_L differs from its target",
+    "no signal": "the loss sends no gradient into h: the loss is exactly 0 by construction (offset 0, or y_L on "
+                 "its fixed target) or wy = 0",
     "dead": "the activation's slope is exactly 0 at some step (relu off, or wh = 0): no gradient flows back",
     "underflow": "the gain is non-zero in exact math but rounded to exactly 0 in this dtype",
-    "saturated": "tanh/sigmoid sit where their slope is tiny, so the gradient vanishes although |wh| >= 1",
+    "saturated": "tanh/sigmoid sit where their slope is under half its peak, so the gradient vanishes although "
+                 "|wh| >= 1",
     "vanishing": f"the gain |dh_L/dh_0| is below {GAIN_VANISHING:.1e}",
     "exploding": f"the gain |dh_L/dh_0| is above {GAIN_EXPLODING:.1e}",
     "stable": f"the gain |dh_L/dh_0| stays between {GAIN_VANISHING:.1e} and {GAIN_EXPLODING:.1e}",
 }
 SMALLEST = {"float32": "1.4e-45", "float64": "4.9e-324"}
 LARGEST = {"float32": "3.4e+38", "float64": "1.8e+308"}
+
+
+def _peak_slope(act) -> float:
+    """act'(0): the steepest slope of tanh (1) and sigmoid (1/4)."""
+    zero = torch.zeros(1, dtype=torch.float64)
+    return float(act.slope(zero, act.fn(zero)))
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,12 @@ def diagnose(result) -> Diagnosis:
             fix = f"in exact math dL/dh_init = 10^{exact:.1f} ({cfg.dtype} cannot hold y_L - {cfg.offset:g} apart)."
         return verdict("cancelled", f"y_L = {result.y_last:.1e} and the target y_L - {cfg.offset:g} round to the "
                                     f"same {cfg.dtype}, so the loss and every gradient are exactly 0; {fix}")
+    if result.loss == 0 or cfg.wy == 0:
+        why = ("wy = 0, so y_L = 0·h_L ignores the hidden state: h_init, wh and wx get exactly 0 (only wy learns)"
+               if cfg.wy == 0 else "offset = 0 makes the target equal y_L" if cfg.target is None
+               else f"y_L is exactly on its target {cfg.target:g}")
+        return verdict("no signal", f"No gradient reaches h: {why}. The gain dh_L/dh_0 = 10^{log_gain:.1f} is what "
+                                    "would carry a signal if there were one.")
     zero = np.flatnonzero(factors == 0)
     if zero.size:
         t = int(zero[0]) + 1
@@ -86,8 +102,9 @@ def diagnose(result) -> Diagnosis:
                                     "in exact math the gradient is not zero.")
     per_step = f"each step multiplies the gradient by about {mean:.3g} (|wh * act'|)"
     if log_gain < np.log10(GAIN_VANISHING):
-        if analysis.activations.get(cfg.activation).saturates and abs(cfg.wh_init) >= 1:
-            slope = mean / abs(cfg.wh_init)
+        act = analysis.activations.get(cfg.activation)
+        slope = mean / abs(cfg.wh_init) if cfg.wh_init else 0.0
+        if act.saturates and abs(cfg.wh_init) >= 1 and slope < 0.5 * _peak_slope(act):
             return verdict("saturated", f"{cfg.activation} is saturated: its slope averages {slope:.3g}, "
                                         f"so {per_step} although |wh| = {abs(cfg.wh_init):g}; "
                                         f"after L={L} steps the gain is {gain:.1e}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-BANNER_KIND = {"stable": "success", "vanishing": "warning", "exploding": "warning", "saturated": "warning",
+BANNER_KIND = {"stable": "success", "no signal": "info", "vanishing": "warning", "exploding": "warning", "saturated": "warning",
                "dead": "warning", "cancelled": "error", "underflow": "error", "overflow": "error"}
 
 MATH = r"""

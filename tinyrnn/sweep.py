@@ -15,7 +15,8 @@ ALL_PARAMS = ("h_init", "wh", "wy", "wx")
 REPLAY_BUDGET = 1e6
 
 
-def sweep_arrays(config: Config, wh_values, L_max: int, method: str = "auto") -> dict[str, np.ndarray]:
+def sweep_arrays(config: Config, wh_values, L_max: int, method: str = "auto",
+                 extras: bool = True) -> dict[str, np.ndarray]:
     """Arrays of shape (len(wh_values), L_max): dL/dtheta for all four params, h, y, loss, log10 gain.
 
     Cell (i, L-1) is run(config) with wh_init = wh_values[i] and that L. The forward pass does
@@ -35,41 +36,49 @@ def sweep_arrays(config: Config, wh_values, L_max: int, method: str = "auto") ->
     if method == "auto":
         method = "reverse" if wh.numel() * L_max**2 <= REPLAY_BUDGET else "forward"
     with torch.no_grad():
-        return _sweep(config, wh, L_max, method == "forward")
+        return _sweep(config, wh, L_max, method == "forward", extras)
 
 
-def _sweep(config: Config, wh: torch.Tensor, L_max: int, tangents: bool) -> dict[str, np.ndarray]:
+def _sweep(config: Config, wh: torch.Tensor, L_max: int, tangents: bool, extras: bool) -> dict[str, np.ndarray]:
     act, dtype, n = activations.get(config.activation), wh.dtype, wh.numel()
     wx, wy, one = (torch.tensor(v, dtype=dtype) for v in (config.wx, config.wy, 1.0))
     # Row t holds h_t (t = 0..L_max) and a_t, factor_t (t = 1..L_max, row t-1): contiguous writes.
     H = torch.empty((L_max + 1, n), dtype=dtype)
     A, F = torch.empty((L_max, n), dtype=dtype), torch.empty((L_max, n), dtype=dtype)
     H[0] = config.h_init
-    d = {p: torch.empty((L_max, n), dtype=dtype) for p in ("h_init", "wh", "wx")} if tangents else {}
-    d_h0, d_wh, d_wx = torch.ones(n, dtype=dtype), torch.zeros(n, dtype=dtype), torch.zeros(n, dtype=dtype)
+    # Tangents run in float64 even for a float32 model: dh_L/dwh ~ L wh^(L-1) outgrows h_L itself, and a
+    # float32 tangent would overflow to inf where the gradient it multiplies is still finite.
+    f64 = torch.float64
+    d = {p: torch.empty((L_max, n), dtype=f64) for p in ("h_init", "wh", "wx")} if tangents else {}
+    d_h0, d_wh, d_wx = torch.ones(n, dtype=f64), torch.zeros(n, dtype=f64), torch.zeros(n, dtype=f64)
+    wh64 = wh.double()
     for t in range(L_max):
         A[t] = wh * H[t] + wx * one  # a_t = wh*h_{t-1} + wx*x_t with x_t = 1, as the seed writes it
         H[t + 1] = act.fn(A[t])
         slope = act.slope(A[t], H[t + 1])
         F[t] = wh * slope  # dh_t/dh_{t-1}
         if tangents:  # dh_t/dtheta = act'(a_t) * (da_t/dtheta + wh * dh_{t-1}/dtheta)
-            d_h0 = slope * (wh * d_h0)
-            d_wh = slope * (H[t] + wh * d_wh)
-            d_wx = slope * (one + wh * d_wx)
+            s64 = slope.double()
+            d_h0 = s64 * (wh64 * d_h0)
+            d_wh = s64 * (H[t].double() + wh64 * d_wh)
+            d_wx = s64 * (1.0 + wh64 * d_wx)
             d["h_init"][t], d["wh"][t], d["wx"][t] = d_h0, d_wh, d_wx
     Y = wy * H[1:]
     target = Y - config.offset if config.target is None else torch.tensor(config.target, dtype=dtype)
     g = 2.0 * (Y - target)  # dL/dy_L, rounded as MSELoss's backward rounds it
     up = g * wy  # dL/dh_L
-    if tangents:
-        grads = {p: up * d[p] for p in d}
+    if tangents:  # dL/dtheta = dL/dh_L * dh_L/dtheta; a zero upstream gives exactly 0, as the reverse pass
+        # does, even where the tangent itself overflowed (0 * inf would be NaN)
+        up64 = up.double()
+        grads = {p: torch.where(up64 == 0, torch.zeros_like(d[p]), up64 * d[p]).to(dtype) for p in d}
     else:
         grads = _replay(act, wh, H, A, up)
     grads["wy"] = g * H[1:]
-    log_gain = torch.cumsum(torch.log10(torch.abs(F.double())), 0)
     out = {p: grads[p].T.numpy() for p in ALL_PARAMS}
-    out.update(h=H[1:].T.numpy(), y=Y.T.numpy(), loss=((Y - target) ** 2).T.numpy(),
-               log10_gain=log_gain.T.numpy())
+    if extras:  # what the phase diagram needs besides gradients (sweep()'s frame does not)
+        log_gain = torch.cumsum(torch.log10(torch.abs(F.double())), 0)
+        out.update(h=H[1:].T.numpy(), y=Y.T.numpy(), loss=((Y - target) ** 2).T.numpy(),
+                   log10_gain=log_gain.T.numpy())
     return out
 
 
@@ -96,7 +105,7 @@ def sweep(config: Config, wh_values, L_max: int, params=SWEEP_PARAMS, method: st
     unknown = [p for p in params if p not in ALL_PARAMS]
     if unknown:
         raise ValueError(f"params {unknown} unknown; choose from {', '.join(ALL_PARAMS)}")
-    arrays = sweep_arrays(config, wh_values, L_max, method)
+    arrays = sweep_arrays(config, wh_values, L_max, method, extras=False)
     wh = np.asarray(wh_values, dtype=np.float64).reshape(-1)
     cells = wh.size * L_max
     return pd.DataFrame({

@@ -23,10 +23,19 @@ def clip_gradient(grads: torch.Tensor, clip: float | None, mode: str = "norm") -
         return grads, False  # nothing to do, or a non-finite gradient (train stops on it) passes unchanged
     if mode == "value":  # g_i <- min(max(g_i, -clip), clip)
         return grads.clamp(-clip, clip), bool((grads.abs() > clip).any())
-    norm = float(torch.linalg.vector_norm(grads.double()))  # |g| in float64: float32 squares overflow early
-    if not math.isfinite(norm) or norm <= clip:
+    norm = grad_norm(grads)
+    if norm <= clip:
         return grads, False
-    return grads * (clip / norm), True  # Pascanu Alg. 1: g <- (threshold / |g|) g when |g| >= threshold
+    # Pascanu Alg. 1: g <- (threshold / |g|) g when |g| >= threshold, via the unit vector g/|g| so that
+    # even a norm beyond float range (every component finite) rescales instead of overflowing.
+    big = float(grads.abs().max())
+    unit = (grads.double() / big) / math.hypot(*(grads.double() / big).tolist())
+    return (clip * unit).to(grads.dtype), True
+
+
+def grad_norm(grads: torch.Tensor) -> float:
+    """|g| without overflow: math.hypot scales internally (a naive sqrt(sum g^2) overflows at |g_i| ~ 1e154)."""
+    return math.hypot(*grads.double().tolist())
 
 
 def train(config: Config, *, steps: int, lr: float, clip: float | None = None, clip_mode: str = "norm",
@@ -50,7 +59,7 @@ def train(config: Config, *, steps: int, lr: float, clip: float | None = None, c
         loss, grad = _loss_and_grad(model, tensors, x_seq, config)
         finite = bool(torch.isfinite(loss)) and bool(torch.isfinite(grad).all())
         update, clipped = clip_gradient(grad, clip, clip_mode)
-        row = {"step": step, "loss": float(loss), "grad_norm": float(torch.linalg.vector_norm(grad.double())),
+        row = {"step": step, "loss": float(loss), "grad_norm": grad_norm(grad),
                "clipped": clipped, **{p: float(t.detach()) for p, t in zip(params, tensors, strict=True)}}
         rows.append(row)
         if on_step is not None:

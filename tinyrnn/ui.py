@@ -59,14 +59,16 @@ def _as_url(value) -> str:
 
 
 def show_url_problems() -> None:
-    """Warn about bad link values; keep the warnings for the session until dismissed."""
+    """Warn about bad link values; keep the warnings for the session until dismissed (then for good)."""
     store = st.session_state.setdefault("_url_problems", [])
-    store.extend(m for m in url_problems() if m not in store)
+    dismissed = st.session_state.setdefault("_url_dismissed", set())
+    store.extend(m for m in url_problems() if m not in store and m not in dismissed)
     if store:
         with st.container(border=True):
             for message in store:
                 st.warning(message, icon=":material/warning:")
             if st.button("Dismiss link warnings", key="_dismiss_url"):
+                dismissed.update(store)  # an unknown parameter stays in the URL: do not raise it again
                 store.clear()
                 st.rerun()
 
