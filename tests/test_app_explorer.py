@@ -16,7 +16,7 @@ def config_of(at) -> Config:
 
 
 def banner(at) -> str:
-    return " ".join(e.value for kind in ("success", "warning", "error") for e in getattr(at, kind))
+    return " ".join(e.value for kind in ("success", "info", "warning", "error") for e in getattr(at, kind))
 
 
 def check_numbers_match_engine(at):
@@ -71,6 +71,16 @@ def test_each_control_at_its_extremes(key, end):
     control = CONTROLS[key]
     value = getattr(control, end)
     at.slider(key=key).set_value(int(value) if control.kind == "int" else float(value)).run()
+    check_numbers_match_engine(at)
+
+
+@pytest.mark.parametrize("params", [
+    {"wh": "12", "L": "1000"}, {"wh": "-12", "L": "1000", "act": "identity"}, {"wh": "12", "L": "300"},
+    {"wh": "2.03", "L": "1000", "dtype": "float64"}, {"wh": "0", "L": "1", "offset": "0"}, {"h0": "0", "wy": "0"},
+    {"wh": "12", "L": "1000", "act": "tanh", "h0": "5", "wx": "5"},
+])
+def test_extreme_combinations_render(params):
+    at = open_page("explorer", **params)
     check_numbers_match_engine(at)
 
 

@@ -1,5 +1,7 @@
 """Ground rules: the compute core imports no UI; no process-global torch state anywhere."""
 import ast
+import subprocess
+import sys
 
 import pytest
 from conftest import ROOT
@@ -40,3 +42,15 @@ def test_no_global_torch_state_calls():
             text = path.read_text()
             for call in banned:
                 assert call not in text, f"{path.name} calls {call}"
+
+
+def test_importing_the_core_pulls_in_no_ui_even_indirectly():
+    core = sorted(p.stem for p in (ROOT / "tinyrnn").glob("*.py")
+                  if p.stem not in ("ui", "__main__") and not p.stem.startswith("charts"))
+    code = ("import sys\n" + "".join(f"import tinyrnn.{m}\n" for m in core if m != "__init__")
+            + "bad = [m for m in ('streamlit', 'altair') if m in sys.modules]\nprint(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "", f"the core imports {out.stdout.strip()} (directly or through another module)"
+    charts = "import sys, tinyrnn.charts, tinyrnn.charts_sweep, tinyrnn.charts_train; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", charts], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False", "a chart builder pulls in streamlit"

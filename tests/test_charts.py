@@ -83,3 +83,10 @@ def test_training_charts_validate_and_show_the_stop():
     cfg = preset["config"]
     grid = landscape(cfg, "wh", "wy", np.linspace(1, 2, 5), np.linspace(0.5, 1.5, 5))
     spec(charts_train.landscape_panel(grid, clipped, "wh", "wy", "clipped SGD", "c", (-1.0, 3.0)))
+
+
+def test_edges_stay_inside_float_range():
+    assert charts.edges([1e-3, 10.0]) == (1e-4, 100.0)
+    lo, hi = charts.edges([5e-324, 1.7e308])
+    assert lo == 5e-324 and hi == 1.7e308  # a tenth of the smallest subnormal is 0, ten times the largest is inf
+    assert charts.edges([0.0, np.inf, np.nan]) == (0.1, 10.0)

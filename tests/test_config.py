@@ -42,4 +42,4 @@ def test_config_is_frozen_and_replace_revalidates():
         c.L = 3
     with pytest.raises(ValueError):
         c.replace(L=-1)
-    assert "leaky_relu" in ACTIVATION_NAMES
+    assert c.replace(activation=ACTIVATION_NAMES[-1]).activation == "leaky_relu"

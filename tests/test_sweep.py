@@ -81,3 +81,20 @@ def test_bad_arguments(kwargs, message):
     args = {"config": Config(), "wh_values": [1.0], "L_max": 3, **kwargs}
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         sweep(**args)
+
+
+@pytest.mark.parametrize("activation", ["relu", "identity", "tanh"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_methods_agree_where_values_overflow_or_cancel(activation, dtype):
+    # Long chains and big |wh|: the tangent dh_L/dwh ~ L wh^(L-1) outgrows h_L; a cancelled cell must stay an
+    # exact 0 (not 0 * inf = NaN) and overflow must be overflow in both methods.
+    cfg = Config(activation=activation, dtype=dtype)
+    wh = np.linspace(-12, 12, 25)
+    fwd, rev = sweep_arrays(cfg, wh, 300, "forward"), sweep_arrays(cfg, wh, 300, "reverse")
+    for p in PARAMS:
+        f, r = fwd[p].astype(np.float64), rev[p].astype(np.float64)
+        np.testing.assert_array_equal(np.isfinite(f), np.isfinite(r), err_msg=p)
+        tiny = np.finfo(rev[p].dtype).tiny  # below it both are subnormal rounding of the same tiny number
+        both = np.isfinite(f) & (np.abs(r) > tiny)
+        np.testing.assert_allclose(f[both], r[both], rtol=1e-4 if dtype == "float32" else 1e-10, err_msg=p)
+        assert (np.abs(f[r == 0]) <= tiny).all(), p  # an exact 0 is at most subnormal dust, never NaN

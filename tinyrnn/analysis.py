@@ -112,12 +112,11 @@ def finite_difference(config: Config, rel_step: float = 1e-7, one_sided: bool = 
             h = act(batch["wh"] * h + batch["wx"])
         y = (batch["wy"] * h).numpy()
     y0 = reference.y_last
-    central = {p: float(dl_dy * (y[2 * i] - y[2 * i + 1]) / (2 * eps[p])) for i, p in enumerate(values)}
-    if not one_sided:
-        return central
-    return {"central": central,
-            "up": {p: float(dl_dy * (y[2 * i] - y0) / eps[p]) for i, p in enumerate(values)},
-            "down": {p: float(dl_dy * (y0 - y[2 * i + 1]) / eps[p]) for i, p in enumerate(values)}}
+    with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is NaN: an overflowed run has no witness
+        central = {p: float(dl_dy * (y[2 * i] - y[2 * i + 1]) / (2 * eps[p])) for i, p in enumerate(values)}
+        up = {p: float(dl_dy * (y[2 * i] - y0) / eps[p]) for i, p in enumerate(values)}
+        down = {p: float(dl_dy * (y0 - y[2 * i + 1]) / eps[p]) for i, p in enumerate(values)}
+    return {"central": central, "up": up, "down": down} if one_sided else central
 
 
 def witnesses(result) -> pd.DataFrame:

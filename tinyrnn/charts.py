@@ -33,6 +33,17 @@ def classify(values) -> pd.DataFrame:
                          "shown": [f"{x:.4g}" for x in v]})
 
 
+def edges(magnitudes) -> tuple[float, float]:
+    """Where a log axis puts what it cannot draw: 10x below the smallest positive finite magnitude (zeros)
+    and 10x above the largest (inf/NaN), kept inside float range so the marker is never lost."""
+    m = np.asarray(magnitudes, dtype=np.float64)
+    m = m[np.isfinite(m) & (m > 0)]
+    if m.size == 0:
+        return 0.1, 10.0
+    lo, hi = m.min(), m.max()
+    return (lo / 10 if lo / 10 > 0 else lo), (hi * 10 if hi < np.finfo(np.float64).max / 10 else hi)
+
+
 def with_log_position(df: pd.DataFrame, value: str) -> pd.DataFrame:
     """Add classify() columns and 'y': |value| where a log axis can show it, an edge row where not.
 
@@ -40,9 +51,7 @@ def with_log_position(df: pd.DataFrame, value: str) -> pd.DataFrame:
     own marker: never dropped, never disguised as an ordinary number.
     """
     out = pd.concat([df.reset_index(drop=True), classify(df[value])], axis=1)
-    finite = out.magnitude[(out.status == "finite")]
-    lo = finite.min() / 10 if len(finite) else 1e-1
-    hi = finite.max() * 10 if len(finite) else 1e1
+    lo, hi = edges(out.magnitude[out.status == "finite"])
     out["y"] = np.where(out.status == "finite", out.magnitude, np.where(out.status == "exactly 0", lo, hi))
     return out
 

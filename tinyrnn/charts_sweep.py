@@ -5,7 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import OKABE_ITO
+from .charts import OKABE_ITO, edges
 
 STATUS_COLORS = alt.Scale(domain=["exactly 0", "cancelled", "overflow"], range=["#d9d9d9", "#CC79A7", "#000000"])
 STATUS_SHAPES = alt.Scale(domain=["exactly 0", "cancelled", "overflow"], range=["triangle-down", "square", "cross"])
@@ -17,8 +17,7 @@ def lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
     """|dL/dparam| against L, one line per wh_init; zero, cancelled and overflow cells get their own markers."""
     finite = df.status == "finite"
     mags = df.grad.abs()[finite]
-    lo = mags.min() / 10 if finite.any() else 0.1
-    hi = mags.max() * 10 if finite.any() else 10.0
+    lo, hi = edges(mags)
     data = df.assign(wh=df.wh_init.map(lambda w: f"wh_init = {w:g}"),
                      y=np.where(finite, df.grad.abs(), np.where(df.status == "overflow", hi, lo)),
                      sign=np.where(df.grad < 0, "negative", "positive"), shown=df.grad.map(lambda g: f"{g:.4g}"))

@@ -5,7 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import OKABE_ITO, PARAM_COLORS
+from .charts import OKABE_ITO, PARAM_COLORS, edges
 
 RUN_COLORS = alt.Scale(domain=["plain SGD", "clipped SGD"], range=[OKABE_ITO[1], OKABE_ITO[0]])
 
@@ -14,8 +14,7 @@ def _log_position(df: pd.DataFrame, col: str) -> pd.DataFrame:
     """'y' for a log axis: |value| where positive and finite; non-finite at 10x the top, zeros 10x below."""
     v = df[col].to_numpy(dtype=np.float64)
     ok = np.isfinite(v) & (v > 0)
-    lo = v[ok].min() / 10 if ok.any() else 1e-3
-    hi = v[ok].max() * 10 if ok.any() else 1e3
+    lo, hi = edges(v[ok])
     status = np.select([np.isnan(v), np.isinf(v), v == 0], ["NaN", "inf", "exactly 0"], "finite")
     return df.assign(y=np.where(ok, v, np.where(status == "exactly 0", lo, hi)), status=status,
                      shown=[f"{x:.4g}" for x in v])

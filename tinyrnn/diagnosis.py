@@ -77,8 +77,9 @@ def diagnose(result) -> Diagnosis:
         why = ("wy = 0, so y_L = 0·h_L ignores the hidden state: h_init, wh and wx get exactly 0 (only wy learns)"
                if cfg.wy == 0 else "offset = 0 makes the target equal y_L" if cfg.target is None
                else f"y_L is exactly on its target {cfg.target:g}")
-        return verdict("no signal", f"No gradient reaches h: {why}. The gain dh_L/dh_0 = 10^{log_gain:.1f} is what "
-                                    "would carry a signal if there were one.")
+        carry = (f"the gain dh_L/dh_0 = 10^{log_gain:.1f} is what would carry a signal if there were one"
+                 if np.isfinite(log_gain) else "the gain dh_L/dh_0 is itself 0 here (a step factor is 0)")
+        return verdict("no signal", f"No gradient reaches h: {why}; {carry}.")
     zero = np.flatnonzero(factors == 0)
     if zero.size:
         t = int(zero[0]) + 1
