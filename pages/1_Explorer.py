@@ -1,7 +1,7 @@
 """Explorer: one run of the tiny RNN, every gradient, and the reason for it."""
 import streamlit as st
 
-from tinyrnn import charts, ui
+from tinyrnn import charts, explain, ui
 
 st.set_page_config(page_title="tinyrnn · Explorer", page_icon=":material/biotech:", layout="wide")
 st.title("Explorer: one run, every gradient")
@@ -34,7 +34,7 @@ with left:
     st.caption("Each dot is h_t, the network's memory after t steps. Zero, inf and NaN get their own markers.")
     ui.download(out["frame"], "trajectory.csv", "Download h_t, a_t, factors (CSV)")
 with right:
-    ui.chart(charts.gradient_dots(out["grads"], ui.gradient_title(out["grads"], cfg)), width="stretch")
+    ui.chart(charts.gradient_dots(out["grads"], explain.gradient_title(out["grads"], cfg.L)), width="stretch")
     st.caption("How hard the loss pulls on each parameter; colour is the sign. wx is frozen: shown as if trainable.")
     st.dataframe(ui.gradient_table(out["grads"]), hide_index=True, width="stretch")
     ui.download(out["grads"], "gradients.csv", "Download gradients (CSV)")

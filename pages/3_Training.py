@@ -6,6 +6,7 @@ import streamlit as st
 from tinyrnn import charts_train, train, ui
 from tinyrnn.landscape import landscape
 from tinyrnn.presets import training_preset_values
+from tinyrnn.runs import clip_heuristic, trained
 
 st.set_page_config(page_title="tinyrnn · Training", page_icon=":material/model_training:", layout="wide")
 st.title("Training: exploding gradients vs gradient clipping")
@@ -45,13 +46,13 @@ bar = st.progress(0.0, text="Training…")
 runs = []
 for label, c in (("plain SGD", None), ("clipped SGD", clip)):
     report = lambda step, label=label: bar.progress(min(step / steps, 1.0), text=f"{label}: step {step} of {steps}")
-    runs.append(ui.trained(cfg, steps, lr, c, clip_mode, tuple(params), report).assign(run=label))
+    runs.append(trained(cfg, steps, lr, c, clip_mode, tuple(params), report).assign(run=label))
 bar.empty()
 plain, clipped = runs
 both = pd.concat(runs, ignore_index=True)
 
 st.markdown(f"Pascanu's heuristic (mean |gradient| of 5 unclipped steps) suggests a threshold "
-            f"{ui.clip_heuristic(cfg, lr, tuple(params))}; you chose **{clip:g}** ({clip_mode}).")
+            f"{clip_heuristic(cfg, lr, tuple(params))}; you chose **{clip:g}** ({clip_mode}).")
 for frame, label in ((plain, "Plain SGD"), (clipped, "Clipped SGD")):
     last = frame.iloc[-1]
     if len(frame) == 1 and not (np.isfinite(last.loss) and np.isfinite(last.grad_norm)):

@@ -15,12 +15,6 @@ def _tensors(result):
             torch.tensor(result.config.wh_init, dtype=dtype))
 
 
-def slopes(result) -> np.ndarray:
-    """act'(a_t) for t = 1..L, in the run's dtype, as autograd computes it."""
-    a, h, _ = _tensors(result)
-    return activations.get(result.config.activation).slope(a, h[1:]).numpy()
-
-
 def step_factors(result) -> np.ndarray:
     """dh_t/dh_{t-1} = wh * act'(a_t) for t = 1..L (float64 copy of the run-dtype value)."""
     a, h, wh = _tensors(result)

@@ -127,7 +127,7 @@ def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.Layer
 def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     """Per-step factor |wh act'(a_t)| and the running gain |dh_t/dh_0|, log axis, 1 marked."""
     long = frame.melt(id_vars="t", value_vars=["factor", "gain"], var_name="series", value_name="value")
-    long = long[long.t > 0] if (long.series == "factor").any() else long
+    long = long[~((long.series == "factor") & (long.t == 0))]  # no factor before step 1; the gain starts at 1
     long["series"] = long.series.map({"factor": "per-step |dh_t/dh_t-1|", "gain": "gain |dh_t/dh_0|"})
     data = with_log_position(long, "value")
     x = alt.X("t:Q", title="time step t", axis=alt.Axis(tickMinStep=1))

@@ -9,8 +9,6 @@ from .charts import OKABE_ITO, edges
 
 STATUS_COLORS = alt.Scale(domain=["exactly 0", "cancelled", "overflow"], range=["#d9d9d9", "#CC79A7", "#000000"])
 STATUS_SHAPES = alt.Scale(domain=["exactly 0", "cancelled", "overflow"], range=["triangle-down", "square", "cross"])
-STATUS_WORDS = {"exactly 0": "exactly 0 (vanished or cut)", "cancelled": "cancelled (float32 rounding)",
-                "overflow": "overflow (inf/NaN)"}
 
 
 def lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:

@@ -14,6 +14,8 @@ from . import activations
 # that thirty workshop users share responsive.
 L_MAX = 2000
 
+PARAMS = ("h_init", "wh", "wy", "wx")  # what gets a gradient; wx is frozen in the model, trainable in train()
+
 DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
 
 
@@ -50,6 +52,12 @@ class Config:
     def torch_dtype(self) -> torch.dtype:
         """The torch dtype named by `dtype`."""
         return DTYPES[self.dtype]
+
+    def target_for(self, y_last: torch.Tensor) -> torch.Tensor:
+        """What y_L is compared with: the fixed target, or the seed's y_L.detach() - offset (loss = offset^2)."""
+        if self.target is None:
+            return y_last.detach() - self.offset
+        return torch.full_like(y_last, self.target)
 
     def replace(self, **changes) -> Config:
         """A copy with some fields changed (validated again)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .activations import ACTIVATIONS
 from .activations import NAMES as ACTIVATION_NAMES
 from .presets import DEFAULTS
 
@@ -49,7 +50,8 @@ CONTROLS = {c.key: c for c in (
                  "Arrow keys move it by 0.01 for fine control near 1."),
     Control("L", "L: sequence length (steps)", "int", 1, 1000, 1, help="How many steps the RNN runs."),
     Control("act", "activation", "choice", options=ACTIVATION_NAMES,
-            help="act in h_t = act(a_t); its slope act'(a_t) multiplies every backward step."),
+            help="act in h_t = act(a_t); its slope act'(a_t) multiplies every backward step.  \n"
+                 + "  \n".join(f"**{a.name}**: {a.describe}" for a in ACTIVATIONS.values())),
     Control("offset", "target offset (target = y_L − offset)", "float", -5.0, 5.0, 0.1,
             help="The seed's loss (y_L − (y_L − offset))² = offset², so dL/dy_L = 2·offset."),
     Control("h0", "h_init: initial hidden state", "float", -5.0, 5.0, 0.1),

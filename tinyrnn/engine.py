@@ -8,11 +8,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import Config
+from .config import PARAMS, Config
 from .diagnosis import Diagnosis, diagnose
 from .model import TinyRNN
-
-PARAMS = ("h_init", "wh", "wy", "wx")
 
 
 @dataclass(frozen=True)
@@ -65,10 +63,7 @@ def run(config: Config) -> Result:
     x_seq = torch.ones(config.L, dtype=dtype)
     y_seq, h_seq, a_seq = model(x_seq)
     y_last = y_seq[-1]
-    if config.target is None:
-        y_true = y_last.detach() - config.offset  # the seed's fake target: loss = offset^2 in exact math
-    else:
-        y_true = torch.tensor(config.target, dtype=dtype)
+    y_true = config.target_for(y_last)  # the seed's y_L - offset unless a fixed target is set
     loss = torch.nn.MSELoss()(y_last, y_true)
     loss.backward()
     grads = {name: float(getattr(model, name).grad) for name in PARAMS}

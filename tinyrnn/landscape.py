@@ -6,9 +6,8 @@ import pandas as pd
 import torch
 
 from . import activations
-from .config import Config
+from .config import PARAMS, Config
 
-PARAMS = ("h_init", "wh", "wy", "wx")
 FIELDS = {"h_init": "h_init", "wh": "wh_init", "wy": "wy", "wx": "wx"}  # param name -> Config field
 MAX_CELLS = 1_000_000  # ~1 s per 100 steps of L at this size; keeps a shared server responsive
 
@@ -60,7 +59,7 @@ def _forward(config: Config, grid: dict, x: str, y: str):
         h = h_new
     out = wy * h  # y_L = wy * h_L; dy_L/dtheta = wy * dh_L/dtheta (+ h_L for theta = wy)
     d_out = {p: h if p == "wy" else wy * tan[p] for p in (x, y)}
-    target = out - config.offset if config.target is None else torch.tensor(config.target, dtype=dtype)
+    target = config.target_for(out)
     err = out - target  # = offset in exact math for the seed's moving target (NaN when y_L is inf)
     g = 2.0 * err  # dL/dy_L
     return err * err, g * d_out[x], g * d_out[y]

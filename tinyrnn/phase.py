@@ -68,8 +68,7 @@ def phase(config: Config, span: float, res: int, param: str, display_max: int = 
         "log10": logs.reshape(-1), "status": np.array(STATUSES)[codes.reshape(-1)],
     })
     mean_log_factor = arrays["log10_gain"] / np.arange(1, res + 1)  # log10 of the geometric-mean |wh act'|
-    return {"cells": cells, "boundary": boundary(wh, mean_log_factor), "computed": res, "block": k,
-            "grad": arrays[param], "status": status, "wh": wh}
+    return {"cells": cells, "boundary": boundary(wh, mean_log_factor), "computed": res, "block": k}
 
 
 def _block_size(res: int, display_max: int) -> int:

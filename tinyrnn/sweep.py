@@ -6,10 +6,10 @@ import pandas as pd
 import torch
 
 from . import activations
-from .config import L_MAX, Config
+from .config import L_MAX, PARAMS, Config
 
 SWEEP_PARAMS = ("h_init", "wh", "wy")
-ALL_PARAMS = ("h_init", "wh", "wy", "wx")
+ALL_PARAMS = PARAMS
 # Below this many element-steps (n * L_max^2) the exact reverse replay is cheap (< ~50 ms; tiny
 # subnormal adjoints make it slower per element than the tangent pass, so it is kept for small grids).
 REPLAY_BUDGET = 1e6
@@ -64,7 +64,7 @@ def _sweep(config: Config, wh: torch.Tensor, L_max: int, tangents: bool, extras:
             d_wx = s64 * (1.0 + wh64 * d_wx)
             d["h_init"][t], d["wh"][t], d["wx"][t] = d_h0, d_wh, d_wx
     Y = wy * H[1:]
-    target = Y - config.offset if config.target is None else torch.tensor(config.target, dtype=dtype)
+    target = config.target_for(Y)
     g = 2.0 * (Y - target)  # dL/dy_L, rounded as MSELoss's backward rounds it
     up = g * wy  # dL/dh_L
     if tangents:  # dL/dtheta = dL/dh_L * dh_L/dtheta; a zero upstream gives exactly 0, as the reverse pass

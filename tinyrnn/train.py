@@ -8,10 +8,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import Config
+from .config import PARAMS, Config
 from .model import TinyRNN
 
-PARAMS = ("h_init", "wh", "wy", "wx")
 CLIP_MODES = ("norm", "value")
 MAX_STEPS = 20000
 
@@ -124,10 +123,7 @@ PRESETS: dict[str, dict] = {
 
 def _loss_and_grad(model, tensors, x_seq, config) -> tuple[torch.Tensor, torch.Tensor]:
     y_last = model(x_seq)[0][-1]
-    if config.target is None:
-        y_true = y_last.detach() - config.offset  # the seed's moving target: loss = offset^2 in exact math
-    else:
-        y_true = torch.tensor(config.target, dtype=config.torch_dtype)
+    y_true = config.target_for(y_last)  # rebuilt each step: the seed's target moves with y_L
     loss = torch.nn.functional.mse_loss(y_last, y_true)  # the same loss and rounding as run()
     return loss.detach(), torch.stack(torch.autograd.grad(loss, tensors))
 

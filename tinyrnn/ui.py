@@ -1,16 +1,12 @@
 """The one Streamlit helper: URL-bound controls, bad-link warnings, cached engine calls, page links."""
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Callable
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 from altair.utils import schemapi
 
-from . import Config, analysis, explain, run, train
+from . import Config, analysis, explain, run
 from .cli import SEED_L, SEED_WH
 from .controls import CONTROLS, Control, link_problems
 from .explain import MATH, factor_title, gradient_table, length_title, trajectory_title  # noqa: F401
@@ -159,38 +155,6 @@ def seed_experiment(dtype: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-_progress = threading.local()  # the calling session's progress callback; the cache below is shared by sessions
-
-
-@functools.lru_cache(maxsize=64)
-def _trained(cfg: Config, steps: int, lr: float, clip: float | None, clip_mode: str, params: tuple) -> pd.DataFrame:
-    report = getattr(_progress, "report", None)
-    return train.train(cfg, steps=steps, lr=lr, clip=clip, clip_mode=clip_mode, params=params,
-                       on_step=(lambda step, row: report(step)) if report else None)
-
-
-def trained(cfg: Config, steps: int, lr: float, clip: float | None, clip_mode: str, params: tuple,
-            report: Callable[[int], None]) -> pd.DataFrame:
-    """One SGD run, cached for every session (a room clicking one preset trains it once); report(step) on a miss.
-
-    The frame is shared between sessions: read it, never modify it in place.
-    """
-    _progress.report = report
-    try:
-        return _trained(cfg, steps, lr, clip, clip_mode, params)
-    finally:
-        _progress.report = None
-
-
-@functools.lru_cache(maxsize=64)
-def clip_heuristic(cfg: Config, lr: float, params: tuple) -> str:
-    """Pascanu's suggested threshold, in words (cached like trained)."""
-    try:
-        return f"≈ {train.suggest_clip(cfg, lr, params):.3g}"
-    except ValueError as err:
-        return f"unavailable ({err})"
-
-
 def diagnosis_banner(diagnosis: dict, witnesses: pd.DataFrame, cfg: Config) -> None:
     """The diagnosis in plain words, coloured by severity, with the witness check beneath."""
     kind = explain.BANNER_KIND[diagnosis["word"]]
@@ -198,11 +162,6 @@ def diagnosis_banner(diagnosis: dict, witnesses: pd.DataFrame, cfg: Config) -> N
     st.markdown(explain.witness_line(witnesses, cfg.dtype, diagnosis["word"]))
     with st.expander("How do we know? Autograd beside its two witnesses"):
         st.dataframe(explain.witness_table(witnesses), hide_index=True, width="stretch")
-
-
-def gradient_title(grads: pd.DataFrame, cfg: Config) -> str:
-    """Title for the gradient chart at this config."""
-    return explain.gradient_title(grads, cfg.L)
 
 
 def download(df: pd.DataFrame, name: str, label: str) -> None:
@@ -213,8 +172,8 @@ def download(df: pd.DataFrame, name: str, label: str) -> None:
 
 
 __all__ = [
-    "CONTROLS", "MATH", "PRESETS", "Control", "apply_preset", "apply_values", "chart", "clip_heuristic",
-    "diagnosis_banner", "download", "explore", "factor_title", "gradient_table", "gradient_title", "length_title",
+    "CONTROLS", "MATH", "PRESETS", "Control", "apply_preset", "apply_values", "chart",
+    "diagnosis_banner", "download", "explore", "factor_title", "gradient_table", "length_title",
     "model_controls", "page_links", "preset_values", "seed_experiment", "show_url_problems", "start_page",
-    "trained", "trajectory_title", "url_problems", "widget",
+    "trajectory_title", "url_problems", "widget",
 ]
