@@ -81,7 +81,7 @@ m[3].metric("largest |gradient| seen", largest, help="before clipping, over both
 
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts_train.loss_chart(both, "Loss: plain SGD jumps, clipped SGD steps"),
+    st.altair_chart(charts_train.loss_chart(both, "Loss per step: plain vs clipped SGD"),
                     width="stretch")
     st.caption("Log scale. A triangle at the top marks inf (the run stopped there).")
 with right:
@@ -94,7 +94,7 @@ ui.download(both, "training_runs.csv", "Download both runs (CSV)")
 
 if len(params) == 2:
     x, y = params
-    st.subheader(f"The loss landscape over {x} and {y}: the cliff is the bright ridge")
+    st.subheader(f"The loss landscape over {x} and {y}, with both paths")
     finite = both[np.isfinite(both[x]) & np.isfinite(both[y])]
     core = finite[finite.run == "clipped SGD"]
     lo_x, hi_x, lo_y, hi_y = core[x].min(), core[x].max(), core[y].min(), core[y].max()
@@ -111,7 +111,8 @@ if len(params) == 2:
     leave = (f" Plain SGD leaves this map at step {int(outside.step.iloc[0])}, for ({outside[x].iloc[0]:.4g}, "
              f"{outside[y].iloc[0]:.4g})." if len(outside) else "")
     st.caption(f"Colour: log10 of the gradient's length at each point ({GRID}×{GRID} grid, the other parameters "
-               f"fixed at their starting values). White circle: the start.{leave}")
+               f"fixed at their starting values): a cliff shows as a bright ridge, a minimum as a dark valley. "
+               f"White circle: the start.{leave}")
 else:
     st.info("Choose exactly two parameters to learn to see the loss landscape with both paths drawn on it.",
             icon=":material/info:")

@@ -29,7 +29,7 @@ def test_exploding_preset_diverges_plain_and_converges_clipped():
     assert m["plain SGD: final loss"] == "inf"
     assert float(m["clipped SGD: final loss"]) < 1e-20
     assert any("Plain SGD diverged at step 2" in e.value for e in at.error)
-    _, loss = chart_titled(at, "Loss:")
+    _, loss = chart_titled(at, "Loss per step")
     plain = loss[loss.run == "plain SGD"]
     assert plain.status.tolist()[-1] == "inf"  # the stop is drawn, not dropped
     cfg = train.PRESETS["Exploding TinyRNN"]["config"]

@@ -6,7 +6,7 @@ DEFAULTS = {"wh": 1.0, "L": 10, "act": "relu", "offset": 1.0, "h0": 1.0, "wy": 1
             # the sweep page
             "whs": "0.1, 1, 10", "param": "h_init", "span": "3", "res": "200", "compare": False,
             # the Training page
-            "target": 2.0, "lr": "0.005", "steps": "100", "clip_mode": "norm", "clip": "10",
+            "target": 2.0, "lr": "0.001", "steps": "100", "clip_mode": "norm", "clip": "10",
             "train": ["h_init", "wh", "wy"]}
 
 PRESETS: dict[str, dict] = {
