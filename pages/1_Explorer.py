@@ -1,7 +1,7 @@
 """Explorer: one run of the tiny RNN, every gradient, and the reason for it."""
 import streamlit as st
 
-from tinyrnn import charts, explain, ui
+from tinyrnn import ui
 
 st.set_page_config(page_title="tinyrnn · Explorer", page_icon=":material/biotech:", layout="wide")
 st.title("Explorer: one run, every gradient")
@@ -30,23 +30,25 @@ ui.diagnosis_banner(out["diagnosis"], out["witnesses"], cfg)
 left, right = st.columns(2)
 with left:
     log = ui.widget(ui.CONTROLS["log"])
-    ui.chart(charts.trajectory(out["frame"], log, ui.trajectory_title(out["frame"])), width="stretch")
+specs = ui.explorer_specs(cfg.wh_init, cfg.L, cfg.activation, cfg.offset, cfg.h_init, cfg.wy, cfg.wx, cfg.dtype, log)
+with left:
+    ui.chart(specs["trajectory"], width="stretch")
     st.caption("Each dot is h_t, the network's memory after t steps. Zero, inf and NaN get their own markers.")
     ui.download(out["frame"], "trajectory.csv", "Download h_t, a_t, factors (CSV)")
 with right:
-    ui.chart(charts.gradient_dots(out["grads"], explain.gradient_title(out["grads"], cfg.L)), width="stretch")
+    ui.chart(specs["gradients"], width="stretch")
     st.caption("How hard the loss pulls on each parameter; colour is the sign. wx is frozen: shown as if trainable.")
     st.dataframe(ui.gradient_table(out["grads"]), hide_index=True, width="stretch")
     ui.download(out["grads"], "gradients.csv", "Download gradients (CSV)")
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.gradient_vs_length(out["by_length"], cfg.L, ui.length_title(cfg.L)), width="stretch")
+    ui.chart(specs["by_length"], width="stretch")
     st.caption("The same settings at every shorter length: a straight line on a log axis means a constant "
                "factor per step.")
     ui.download(out["by_length"], "gradient_vs_L.csv", "Download gradient vs L (CSV)")
 with right:
-    ui.chart(charts.factors_and_gain(out["frame"], ui.factor_title(out["diagnosis"])), width="stretch")
+    ui.chart(specs["factors"], width="stretch")
     st.caption("Backprop multiplies one factor wh·act'(a_t) per step; their running product is the gain that "
                "reaches h_0.")
     ui.download(out["frame"][["t", "factor", "gain", "wh_term"]], "factors.csv", "Download factors (CSV)")

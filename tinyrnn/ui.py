@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from altair.utils import schemapi
 
-from . import Config, analysis, explain, run
+from . import Config, analysis, charts, explain, run
 from .cli import SEED_L, SEED_WH
 from .controls import CONTROLS, Control, link_problems
 from .explain import MATH, factor_title, gradient_table, length_title, trajectory_title  # noqa: F401
@@ -18,9 +18,9 @@ from .sweep import sweep
 schemapi.disable_debug_mode()
 
 
-def chart(spec: alt.TopLevelMixin, **kwargs) -> None:
-    """Draw a small Altair chart without a second schema validation (data inline, at most 5,000 rows)."""
-    st.vega_lite_chart(spec=spec.to_dict(validate=False), **kwargs)
+def chart(spec: alt.TopLevelMixin | dict, **kwargs) -> None:
+    """Draw a small Altair chart (or its dict) without a second schema validation (data inline, <= 5,000 rows)."""
+    st.vega_lite_chart(spec=spec if isinstance(spec, dict) else spec.to_dict(validate=False), **kwargs)
 
 
 def url_problems() -> list[str]:
@@ -143,6 +143,20 @@ def explore(wh: float, L: int, act: str, offset: float, h0: float, wy: float, wx
             "loss": r.loss, "y_last": r.y_last, "target": r.target}
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def explorer_specs(wh: float, L: int, act: str, offset: float, h0: float, wy: float, wx: float, dtype: str,
+                   log: bool) -> dict[str, dict]:
+    """The Explorer's four charts as Vega-Lite dicts, cached like explore(): a room on one setting builds them once
+    (building and serialising the Altair charts is most of a rerun's server time)."""
+    out = explore(wh, L, act, offset, h0, wy, wx, dtype)
+    frame, grads = out["frame"], out["grads"]
+    built = {"trajectory": charts.trajectory(frame, log, explain.trajectory_title(frame)),
+             "gradients": charts.gradient_dots(grads, explain.gradient_title(grads, L)),
+             "by_length": charts.gradient_vs_length(out["by_length"], L, explain.length_title(L)),
+             "factors": charts.factors_and_gain(frame, explain.factor_title(out["diagnosis"]))}
+    return {name: c.to_dict(validate=False) for name, c in built.items()}
+
+
 @st.cache_data(max_entries=4, show_spinner=False)
 def seed_experiment(dtype: str) -> pd.DataFrame:
     """The seed notebook's grid (wh_init 0.1, 1, 10; L 1..5 and 10), long form, one run per cell as the seed did."""
@@ -173,7 +187,7 @@ def download(df: pd.DataFrame, name: str, label: str) -> None:
 
 __all__ = [
     "CONTROLS", "MATH", "PRESETS", "Control", "apply_preset", "apply_values", "chart",
-    "diagnosis_banner", "download", "explore", "factor_title", "gradient_table", "length_title",
+    "diagnosis_banner", "download", "explore", "explorer_specs", "factor_title", "gradient_table", "length_title",
     "model_controls", "page_links", "preset_values", "seed_experiment", "show_url_problems", "start_page",
     "trajectory_title", "url_problems", "widget",
 ]
