@@ -72,7 +72,7 @@ def trajectory(frame: pd.DataFrame, log: bool, title: str) -> alt.LayerChart:
         df["y"] = np.where(plain, df.h, edge)
     x = alt.X("t:Q", title="time step t", axis=alt.Axis(tickMinStep=1))
     tip = [alt.Tooltip("t:Q", title="t"), alt.Tooltip("shown:N", title="h_t"), alt.Tooltip("status:N")]
-    base = alt.Chart(df).encode(x=x, tooltip=tip)
+    base = alt.Chart().encode(x=x, tooltip=tip)  # data once, on the layer: converted once, not per layer
     if log:
         ok = base.transform_filter(alt.datum.status == "finite")
         y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="|h_t| (log scale)")
@@ -85,7 +85,7 @@ def trajectory(frame: pd.DataFrame, log: bool, title: str) -> alt.LayerChart:
     edge_df = df if log else df[df.status.isin(["inf", "NaN"])]
     layers.append(_special_layer(base.transform_filter(
         "true" if log else "datum.status == 'inf' || datum.status == 'NaN'"), x, edge_df))
-    return _legend_below(alt.layer(*layers).properties(title=title, height=260))
+    return _legend_below(alt.layer(*layers, data=df).properties(title=title, height=260))
 
 
 def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -94,7 +94,7 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
     y = alt.Y("param:N", title="parameter", sort=list(grads.param))
     x = alt.X("y:Q", scale=alt.Scale(type="log"), title="|dL/dθ| (log scale)")
     tip = [alt.Tooltip("param:N"), alt.Tooltip("shown:N", title="dL/dθ"), alt.Tooltip("status:N")]
-    base = alt.Chart(df).encode(y=y, tooltip=tip)
+    base = alt.Chart().encode(y=y, tooltip=tip)
     rule = base.transform_filter(alt.datum.status == "finite").mark_rule(color="#bbb").encode(x=x)
     dots = base.transform_filter(alt.datum.status == "finite").mark_point(filled=True, size=160).encode(
         x=x, color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"))
@@ -102,7 +102,7 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
     special = special.encode(x=x, shape=alt.Shape(
         "status:N", scale=special_shapes(df), title="special value",
         legend=alt.Legend() if (df.status != "finite").any() else None))
-    return _legend_below(alt.layer(rule, dots, special).properties(title=title, height=alt.Step(36)))
+    return _legend_below(alt.layer(rule, dots, special, data=df).properties(title=title, height=alt.Step(36)))
 
 
 def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.LayerChart:
@@ -112,7 +112,7 @@ def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.Layer
     y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="|dL/dθ| (log scale)")
     tip = [alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("shown:N", title="dL/dθ"),
            alt.Tooltip("status:N")]
-    base = alt.Chart(data).encode(x=x, tooltip=tip)
+    base = alt.Chart().encode(x=x, tooltip=tip)
     # Equal gradients draw on top of each other (at wh = 1, dL/dh_init = dL/dwy): distinct dashes keep both visible.
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=12)).encode(
         y=y, color=alt.Color("param:N", scale=PARAM_COLORS, title="parameter",
@@ -121,7 +121,7 @@ def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.Layer
     special = _special_layer(base, x, data)
     rule = alt.Chart(pd.DataFrame({"L": [chosen_L], "label": [f"your L = {chosen_L}"]})).mark_rule(
         strokeDash=[4, 3], color="#555").encode(x="L:Q", tooltip=["label:N"])
-    return _legend_below(alt.layer(lines, special, rule).properties(title=title, height=260))
+    return _legend_below(alt.layer(lines, special, rule, data=data).properties(title=title, height=260))
 
 
 def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
@@ -134,14 +134,15 @@ def factors_and_gain(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="factor (log scale)")
     tip = [alt.Tooltip("t:Q"), alt.Tooltip("series:N"), alt.Tooltip("shown:N", title="value"),
            alt.Tooltip("status:N")]
-    base = alt.Chart(data).encode(x=x, tooltip=tip)
+    base = alt.Chart().encode(x=x, tooltip=tip)
     series = alt.Color("series:N", scale=alt.Scale(range=[OKABE_ITO[0], OKABE_ITO[1]]), title=None,
                        legend=alt.Legend(orient="bottom", symbolType="stroke"))
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=alt.OverlayMarkDef(size=14)).encode(
         y=y, color=series, strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(range=[[1, 0], [6, 4]]), title=None,
                                                      legend=alt.Legend(orient="bottom")))
     one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color="#555", strokeDash=[2, 2]).encode(y="y:Q")
-    return _legend_below(alt.layer(lines, _special_layer(base, x, data), one).properties(title=title, height=260))
+    return _legend_below(alt.layer(lines, _special_layer(base, x, data), one, data=data).properties(
+        title=title, height=260))
 
 
 def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
@@ -152,7 +153,7 @@ def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
     y = alt.Y("y:Q", scale=alt.Scale(type="log"), title=f"|dL/d{param}| (log scale)")
     tip = [alt.Tooltip("wh_init:N"), alt.Tooltip("L:Q"), alt.Tooltip("shown:N", title=f"dL/d{param}"),
            alt.Tooltip("status:N")]
-    base = alt.Chart(data).encode(x=x, tooltip=tip)
+    base = alt.Chart().encode(x=x, tooltip=tip)
     color = alt.Color("wh_init:N", scale=alt.Scale(range=OKABE_ITO[:3]), title=None)
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=True).encode(y=y, color=color)
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=150, filled=True).encode(
@@ -160,4 +161,4 @@ def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
                                           legend=alt.Legend() if (data.status != "finite").any() else None))
     label = base.transform_filter(alt.datum.status == "exactly 0").mark_text(dx=8, align="left", fontSize=12).encode(
         y=y, text=alt.value("0.0: float32 rounding, not vanishing"))
-    return _legend_below(alt.layer(lines, special, label).properties(title=title, height=300))
+    return _legend_below(alt.layer(lines, special, label, data=data).properties(title=title, height=300))
