@@ -1,7 +1,7 @@
 """Explorer: one run of the tiny RNN, every gradient, and the reason for it."""
 import streamlit as st
 
-from tinyrnn import ui
+from tinyrnn import explain, ui
 
 st.set_page_config(page_title="tinyrnn · Explorer", page_icon=":material/biotech:", layout="wide")
 st.title("Explorer: one run, every gradient")
@@ -38,7 +38,7 @@ with left:
 with right:
     ui.chart(specs["gradients"], width="stretch")
     st.caption("How hard the loss pulls on each parameter; colour is the sign. wx is frozen: shown as if trainable.")
-    st.dataframe(ui.gradient_table(out["grads"]), hide_index=True, width="stretch")
+    st.dataframe(explain.gradient_table(out["grads"]), hide_index=True, width="stretch")
     ui.download(out["grads"], "gradients.csv", "Download gradients (CSV)")
 
 left, right = st.columns(2)
@@ -54,4 +54,4 @@ with right:
     ui.download(out["frame"][["t", "factor", "gain", "wh_term"]], "factors.csv", "Download factors (CSV)")
 
 with st.expander("The math behind every chart"):
-    st.markdown(ui.MATH)
+    st.markdown(explain.MATH)

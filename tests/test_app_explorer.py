@@ -126,3 +126,11 @@ def test_warnings_stay_until_dismissed():
     assert any("**wh**" in w.value for w in at.warning)
     at.button(key="_dismiss_url").click().run()
     assert not [w for w in at.warning if "Link parameter" in w.value]
+
+
+def test_gradient_vs_length_names_the_float32_cancellation():
+    at = open_page("explorer", wh="10", L="10")
+    _, data = chart_titled(at, "Gradient against sequence length")
+    cancelled = sorted(set(data[data.status == "cancelled"].L))
+    assert cancelled == [8, 9, 10]  # float32 numbers near 1e8 are 8 apart: y_L - 1 rounds back from L = 8 on
+    assert not (data.status == "exactly 0").any()

@@ -10,7 +10,7 @@ OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 PARAM_COLORS = alt.Scale(domain=["h_init", "wh", "wy", "wx"], range=OKABE_ITO[:4])
 PARAM_DASHES = alt.Scale(domain=["h_init", "wh", "wy", "wx"], range=[[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]])
 SIGN_COLORS = alt.Scale(domain=["positive", "negative", "zero"], range=[OKABE_ITO[0], OKABE_ITO[1], "#777777"])
-SHAPE_OF = {"exactly 0": "triangle-down", "inf": "triangle-up", "NaN": "cross"}
+SHAPE_OF = {"exactly 0": "triangle-down", "cancelled": "square", "inf": "triangle-up", "NaN": "cross"}
 
 
 def special_shapes(df: pd.DataFrame) -> alt.Scale:
@@ -106,8 +106,13 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
 
 
 def gradient_vs_length(df: pd.DataFrame, chosen_L: int, title: str) -> alt.LayerChart:
-    """|dL/dtheta| against L (one line per parameter), the chosen L marked by a rule."""
+    """|dL/dtheta| against L (one line per parameter), the chosen L marked by a rule.
+
+    A 'status' column from phase.lines (if present) tells a float cancellation from a true zero.
+    """
     data = with_log_position(df[["L", "param", "grad"]], "grad")
+    if "status" in df:  # same place on the axis as a zero, its own marker and name
+        data["status"] = np.where(df.status.to_numpy() == "cancelled", "cancelled", data.status)
     x = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1))
     y = alt.Y("y:Q", scale=alt.Scale(type="log"), title="|dL/dθ| (log scale)")
     tip = [alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("shown:N", title="dL/dθ"),

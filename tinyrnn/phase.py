@@ -19,13 +19,14 @@ def cell_status(arrays: dict, param: str, config: Config) -> np.ndarray:
     return np.select([~np.isfinite(grad), cancelled, grad == 0], ["overflow", "cancelled", "exactly 0"], "finite")
 
 
-def lines(config: Config, wh_values, L_max: int, param: str) -> pd.DataFrame:
-    """Long form wh_init, L, grad, status for a few wh values: one sweep call."""
+def lines(config: Config, wh_values, L_max: int, params: str | tuple[str, ...]) -> pd.DataFrame:
+    """Long form wh_init, L, param, grad, status for a few wh values and one or more params: one sweep call."""
     wh = np.asarray(wh_values, dtype=np.float64)
     arrays = sweep_arrays(config, wh, L_max)
-    status = cell_status(arrays, param, config)
-    return pd.DataFrame({"wh_init": np.repeat(wh, L_max), "L": np.tile(np.arange(1, L_max + 1), wh.size),
-                         "grad": arrays[param].reshape(-1).astype(np.float64), "status": status.reshape(-1)})
+    return pd.concat([pd.DataFrame({
+        "wh_init": np.repeat(wh, L_max), "L": np.tile(np.arange(1, L_max + 1), wh.size), "param": p,
+        "grad": arrays[p].reshape(-1).astype(np.float64), "status": cell_status(arrays, p, config).reshape(-1),
+    }) for p in ((params,) if isinstance(params, str) else params)], ignore_index=True)
 
 
 def _block(a: np.ndarray, k: int, reduce) -> np.ndarray:

@@ -6,12 +6,10 @@ import pandas as pd
 import streamlit as st
 from altair.utils import schemapi
 
-from . import Config, analysis, charts, explain, run
+from . import PARAMS, Config, analysis, charts, explain, phase, run
 from .cli import SEED_L, SEED_WH
 from .controls import CONTROLS, Control, link_problems
-from .explain import MATH, factor_title, gradient_table, length_title, trajectory_title  # noqa: F401
 from .presets import PRESETS, preset_values
-from .sweep import sweep
 
 # Altair re-validates every object as it is built; the app skips that on its hot path (~60 ms of a
 # ~165 ms Explorer rerun). tests/test_charts.py validates every chart builder's full spec instead.
@@ -137,7 +135,7 @@ def explore(wh: float, L: int, act: str, offset: float, h0: float, wy: float, wx
     r = run(cfg)
     d = r.diagnosis
     return {"frame": r.to_frame(), "grads": r.grads_frame(), "witnesses": analysis.witnesses(r),
-            "by_length": sweep(cfg, [wh], L, params=("h_init", "wh", "wy", "wx")),
+            "by_length": phase.lines(cfg, [wh], L, PARAMS),  # with each cell's status (cancelled, ...)
             "diagnosis": {"word": d.word, "explanation": d.explanation, "log10_gain": d.log10_gain,
                           "mean_factor": d.mean_factor},
             "loss": r.loss, "y_last": r.y_last, "target": r.target}
@@ -186,8 +184,7 @@ def download(df: pd.DataFrame, name: str, label: str) -> None:
 
 
 __all__ = [
-    "CONTROLS", "MATH", "PRESETS", "Control", "apply_preset", "apply_values", "chart",
-    "diagnosis_banner", "download", "explore", "explorer_specs", "factor_title", "gradient_table", "length_title",
-    "model_controls", "page_links", "preset_values", "seed_experiment", "show_url_problems", "start_page",
-    "trajectory_title", "url_problems", "widget",
+    "CONTROLS", "PRESETS", "Control", "apply_preset", "apply_values", "chart", "diagnosis_banner", "download",
+    "explore", "explorer_specs", "model_controls", "page_links", "preset_values", "seed_experiment",
+    "show_url_problems", "start_page", "url_problems", "widget",
 ]
