@@ -59,7 +59,7 @@ def with_log_position(df: pd.DataFrame, value: str) -> pd.DataFrame:
 def _special_layer(base: alt.Chart, x: alt.X, df: pd.DataFrame) -> alt.Chart:
     shown = (df.status != "finite").any()  # no legend at all when every value is an ordinary number
     return base.transform_filter(alt.datum.status != "finite").mark_point(size=90, filled=True, color="#333").encode(
-        x=x, y=alt.Y("y:Q"), shape=alt.Shape("status:N", scale=special_shapes(df), title="special value",
+        x=x, y=alt.Y("y:Q"), shape=alt.Shape("status:N", scale=special_shapes(df), title=None,
                                              legend=alt.Legend() if shown else None))
 
 
@@ -100,7 +100,7 @@ def gradient_dots(grads: pd.DataFrame, title: str) -> alt.LayerChart:
         x=x, color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"))
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=160, filled=True, color="#333")
     special = special.encode(x=x, shape=alt.Shape(
-        "status:N", scale=special_shapes(df), title="special value",
+        "status:N", scale=special_shapes(df), title=None,
         legend=alt.Legend() if (df.status != "finite").any() else None))
     return _legend_below(alt.layer(rule, dots, special, data=df).properties(title=title, height=alt.Step(36)))
 
@@ -162,7 +162,7 @@ def seed_lines(df: pd.DataFrame, param: str, title: str) -> alt.LayerChart:
     color = alt.Color("wh_init:N", scale=alt.Scale(range=OKABE_ITO[:3]), title=None)
     lines = base.transform_filter(alt.datum.status == "finite").mark_line(point=True).encode(y=y, color=color)
     special = base.transform_filter(alt.datum.status != "finite").mark_point(size=150, filled=True).encode(
-        y=y, color=color, shape=alt.Shape("status:N", scale=special_shapes(data), title="special value",
+        y=y, color=color, shape=alt.Shape("status:N", scale=special_shapes(data), title=None,
                                           legend=alt.Legend() if (data.status != "finite").any() else None))
     label = base.transform_filter(alt.datum.status == "exactly 0").mark_text(dx=8, align="left", fontSize=12).encode(
         y=y, text=alt.value("0.0: float32 rounding, not vanishing"))
