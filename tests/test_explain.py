@@ -46,3 +46,9 @@ def test_gradient_table_and_titles_say_what_happened():
     assert "exactly 0" in explain.trajectory_title(run(Config(wh_init=-0.5, L=5)).to_frame())
     frame = pd.DataFrame({"t": [0, 1], "h": [1.0, 0.5]})
     assert explain.trajectory_title(frame) == "h_t goes from 1 to 0.5 in 1 steps"
+
+
+def test_a_cancellation_float64_shares_is_still_caught_by_the_closed_form():
+    # at L = 20, y_L = 1e20: float64 cannot hold y_L - 1 apart either, so finite differences are 0 as well
+    agree, line = verdict(Config(wh_init=10.0, L=20))
+    assert agree == ["no"] * 4 and line.startswith("✗")
