@@ -16,7 +16,7 @@ import torch.nn as nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, no install needed
 from tinyrnn import Config  # noqa: E402
-from tinyrnn.sweep import sweep  # noqa: E402
+from tinyrnn.core.sweep import sweep  # noqa: E402
 
 
 class SeedRNN(nn.Module):

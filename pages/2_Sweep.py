@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from tinyrnn import ACTIVATION_NAMES, Config, charts_sweep, phase, ui
+from tinyrnn import ACTIVATION_NAMES, Config, charts_sweep, ui
+from tinyrnn.core import phase
 
 st.set_page_config(page_title="tinyrnn · Sweep", page_icon=":material/grid_on:", layout="wide")
 if st.session_state.pop("_goto_explorer", False):  # a phase-diagram cell was clicked (see pick_cell)
@@ -23,13 +24,13 @@ with st.sidebar:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_lines(whs: tuple, L: int, param: str, **fields):
-    return phase.lines(Config(**fields), list(whs), L, param)
+    return phase.gradient_lines(Config(**fields), list(whs), L, param)
 
 
 @st.cache_data(max_entries=64, show_spinner="Sweeping the grid…")
 def cached_phase(span: float, res: int, param: str, **fields):
     t0 = time.perf_counter()
-    out = phase.phase(Config(**fields), span, res, param)
+    out = phase.phase_diagram(Config(**fields), span, res, param)
     return {k: out[k] for k in ("cells", "boundary", "block")}, time.perf_counter() - t0
 
 

@@ -3,8 +3,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from tinyrnn import charts_train, train, ui
-from tinyrnn.landscape import landscape
+from tinyrnn import charts_train, ui
+from tinyrnn.core import train
+from tinyrnn.core.landscape import landscape
 from tinyrnn.presets import training_preset_values
 from tinyrnn.runs import clip_heuristic, trained
 
@@ -16,7 +17,8 @@ ui.start_page("training")
 
 with st.container(border=True):
     st.markdown("**Presets**")
-    for col, (name, preset) in zip(st.columns(len(train.PRESETS)), train.PRESETS.items(), strict=True):
+    presets = train.TRAINING_PRESETS
+    for col, (name, preset) in zip(st.columns(len(presets)), presets.items(), strict=True):
         col.button(name, key=f"train_preset_{name}", on_click=ui.apply_values, args=(training_preset_values(name),),
                    width="stretch")
         col.caption(preset["description"])

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from app_support import chart_titled, charts, open_page
 
-from tinyrnn import Config, run
+from tinyrnn import Config, Report
 from tinyrnn.controls import CONTROLS
 from tinyrnn.presets import PRESETS, preset_values
 
@@ -22,8 +22,9 @@ def banner(at) -> str:
 def check_numbers_match_engine(at):
     assert not at.exception, [e.value for e in at.exception]
     cfg = config_of(at)
-    r = run(cfg)
-    assert r.diagnosis.explanation in banner(at)
+    report = Report.from_config(cfg)
+    r = report.result
+    assert report.diagnosis.explanation in banner(at)
     _, grads = chart_titled(at, "Gradients after L=" if any("Gradients after" in str(s.get("title")) for s, _ in
                                                             charts(at)) else "No parameter")
     for _, row in grads.iterrows():

@@ -4,7 +4,7 @@ import pytest
 from app_support import chart_titled, charts, heatmap_cells, open_page
 
 from tinyrnn import ACTIVATION_NAMES, Config
-from tinyrnn.phase import phase
+from tinyrnn.core.phase import phase_diagram as phase
 
 
 def test_defaults_show_the_seed_lines_and_the_phase_diagram():

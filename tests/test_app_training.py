@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from app_support import chart_titled, charts, open_page
 
-from tinyrnn import train
+from tinyrnn.core import train
 from tinyrnn.presets import training_preset_values
 
 
@@ -32,8 +32,8 @@ def test_exploding_preset_diverges_plain_and_converges_clipped():
     _, loss = chart_titled(at, "Loss per step")
     plain = loss[loss.run == "plain SGD"]
     assert plain.status.tolist()[-1] == "inf"  # the stop is drawn, not dropped
-    cfg = train.PRESETS["Exploding TinyRNN"]["config"]
-    kw = {**train.PRESETS["Exploding TinyRNN"]["train"]}
+    cfg = train.TRAINING_PRESETS["Exploding TinyRNN"]["config"]
+    kw = {**train.TRAINING_PRESETS["Exploding TinyRNN"]["train"]}
     want = train.train(cfg, **kw)
     clipped = loss[loss.run == "clipped SGD"]
     np.testing.assert_array_equal(clipped.loss.to_numpy(), want.loss.to_numpy())

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tinyrnn import Config, charts, charts_sweep, charts_train, phase, run, train
-from tinyrnn.landscape import landscape
-from tinyrnn.sweep import sweep
+from tinyrnn import Config, Report, charts, charts_sweep, charts_train, run
+from tinyrnn.core import phase, train
+from tinyrnn.core.landscape import landscape
+from tinyrnn.core.sweep import sweep
 
 CASES = {  # one ordinary run and one with every kind of special value
     "stable": Config(wh_init=0.9, L=12),
@@ -27,7 +28,7 @@ def main_data(d: dict) -> pd.DataFrame:
 @pytest.mark.parametrize("case", list(CASES))
 def test_explorer_charts_validate_and_keep_every_value(case):
     r = run(CASES[case])
-    frame, grads = r.to_frame(), r.grads_frame()
+    frame, grads = Report.from_config(r.config).frame, r.grads_frame()
     by_length = sweep(r.config, [r.config.wh_init], r.config.L, params=("h_init", "wh", "wy", "wx"))
     for log in (True, False):
         d = spec(charts.trajectory(frame, log, "title"))
@@ -62,17 +63,17 @@ def test_seed_chart_labels_the_cancelled_zero():
 
 
 def test_sweep_charts_validate():
-    out = phase.phase(Config(), 3.0, 40, "h_init")
+    out = phase.phase_diagram(Config(), 3.0, 40, "h_init")
     d = spec(charts_sweep.heatmap(out["cells"], out["boundary"], "h", 20.0, here=(1.0, 10), select="0"))
     assert len(d["layer"]) == 4  # finite cells, special cells, boundary, you-are-here
     assert d["layer"][0]["encoding"]["color"]["scale"]["domainMid"] == 0
-    spec(charts_sweep.lines(phase.lines(Config(), [0.1, 10.0], 12, "wh"), "wh", "t"))
+    spec(charts_sweep.lines(phase.gradient_lines(Config(), [0.1, 10.0], 12, "wh"), "wh", "t"))
     row = pd.concat([out["cells"].assign(activation=a) for a in ("relu", "tanh")])
     spec(charts_sweep.minis(row, "m", 20.0))
 
 
 def test_training_charts_validate_and_show_the_stop():
-    preset = train.PRESETS["Exploding TinyRNN"]
+    preset = train.TRAINING_PRESETS["Exploding TinyRNN"]
     plain = train.train(preset["config"], **{**preset["train"], "clip": None}).assign(run="plain SGD")
     clipped = train.train(preset["config"], **preset["train"]).assign(run="clipped SGD")
     both = pd.concat([plain, clipped], ignore_index=True)

@@ -15,6 +15,8 @@ from tinyrnn import ACTIVATION_NAMES, L_MAX, Config
     ({"wh_init": math.nan}, ["wh_init=nan", "finite"]),
     ({"offset": math.inf}, ["offset=inf", "finite"]),
     ({"h_init": "abc"}, ["h_init='abc'", "finite number"]),
+    ({"wh_init": 10**400}, ["too large"]),
+    ({"activation": []}, ["activation=[]", "relu"]),
     ({"target": -math.inf}, ["target=-inf"]),
     ({"dtype": "float16"}, ["dtype='float16'", "float32, float64"]),
 ])
@@ -31,9 +33,14 @@ def test_defaults_are_the_seeds():
                                                                                   "relu")
 
 
-def test_whole_float_L_and_numeric_strings_are_normalised():
-    c = Config(wh_init="0.5", L=3.0)
+def test_whole_float_and_numpy_L_are_normalised_and_strings_are_not_numbers():
+    import numpy as np
+
+    c = Config(wh_init=np.float32(0.5), L=3.0)
     assert c.L == 3 and isinstance(c.L, int) and c.wh_init == 0.5
+    assert Config(L=np.int64(10)).L == 10
+    with pytest.raises(ValueError, match="not str"):
+        Config(wh_init="0.5")
 
 
 def test_config_is_frozen_and_replace_revalidates():

@@ -1,7 +1,7 @@
 """Diagnosis: each failure mode gets its word and a sentence with the numbers."""
 import pytest
 
-from tinyrnn import VOCABULARY, Config, run
+from tinyrnn import VOCABULARY, Config, diagnose, run
 
 
 @pytest.mark.parametrize("cfg, word, fragments", [
@@ -25,7 +25,7 @@ from tinyrnn import VOCABULARY, Config, run
     (Config(wh_init=1.0, L=2000, activation="tanh", dtype="float64"), "vanishing", ["about 0.995"]),
 ])
 def test_each_failure_mode(cfg, word, fragments):
-    d = run(cfg).diagnosis
+    d = diagnose(run(cfg))
     assert d.word == word, d.explanation
     assert d.word in VOCABULARY
     for fragment in fragments:
@@ -33,9 +33,9 @@ def test_each_failure_mode(cfg, word, fragments):
 
 
 def test_tanh_saturation_to_an_exact_zero_slope():
-    d = run(Config(wh_init=30.0, L=5, activation="tanh", h_init=2.0)).diagnosis
+    d = diagnose(run(Config(wh_init=30.0, L=5, activation="tanh", h_init=2.0)))
     assert d.word == "saturated" and "rounds to exactly 0" in d.explanation
 
 
 def test_cancellation_needs_a_nonzero_offset():
-    assert run(Config(wh_init=1.0, L=3, offset=0.0)).diagnosis.word == "no signal"
+    assert diagnose(run(Config(wh_init=1.0, L=3, offset=0.0))).word == "no signal"

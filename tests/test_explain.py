@@ -2,13 +2,14 @@
 import numpy as np
 import pandas as pd
 
-from tinyrnn import Config, analysis, explain, run
+from tinyrnn import Config, Report, diagnose, explain, run
+from tinyrnn.core import witnesses as analysis
 
 
 def verdict(cfg: Config) -> tuple[list[str], str]:
     r = run(cfg)
     w = analysis.witnesses(r)
-    return w.agree.tolist(), explain.witness_line(w, cfg.dtype, r.diagnosis.word)
+    return w.agree.tolist(), explain.witness_line(w, cfg.dtype, diagnose(r).word)
 
 
 def test_smooth_runs_are_confirmed_by_both_witnesses():
@@ -42,8 +43,8 @@ def test_gradient_table_and_titles_say_what_happened():
     table = explain.gradient_table(run(Config(wh_init=10.0, L=60)).grads_frame())
     assert set(table["log10 |dL/dθ|"]) == {"—"}  # no logarithm of inf/NaN pretends to be a number
     assert explain.gradient_title(run(Config(wh_init=10.0, L=60)).grads_frame(), 60).startswith("No parameter")
-    assert "overflows" in explain.trajectory_title(run(Config(wh_init=10.0, L=60)).to_frame())
-    assert "exactly 0" in explain.trajectory_title(run(Config(wh_init=-0.5, L=5)).to_frame())
+    assert "overflows" in explain.trajectory_title(Report.from_config(Config(wh_init=10.0, L=60)).frame)
+    assert "exactly 0" in explain.trajectory_title(Report.from_config(Config(wh_init=-0.5, L=5)).frame)
     frame = pd.DataFrame({"t": [0, 1], "h": [1.0, 0.5]})
     assert explain.trajectory_title(frame) == "h_t goes from 1 to 0.5 in 1 steps"
 

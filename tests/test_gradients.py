@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from tinyrnn import ACTIVATION_NAMES, PARAMS, Config, analysis, run
+from tinyrnn import ACTIVATION_NAMES, PARAMS, Config, Report, dynamics, run
+from tinyrnn.core import witnesses as analysis
 
 CASES = [  # (wh_init, L, wx, target): all four params matter, with and without a fixed target
     (0.7, 6, 0.3, None), (1.2, 5, 0.2, 1.5), (-0.8, 4, 0.5, None), (0.95, 12, 0.1, -0.3),
@@ -48,27 +49,28 @@ def test_closed_form_is_the_seed_formula():
 @pytest.mark.parametrize("activation", ACTIVATION_NAMES)
 def test_temporal_contributions_sum_to_dL_dwh(activation):
     r = run(Config(wh_init=0.9, L=15, wx=0.2, activation=activation, dtype="float64"))
-    terms = analysis.temporal_contributions(r)
+    terms = dynamics(r).wh_terms
     assert terms.shape == (15,)
     assert terms[::-1].cumsum()[-1] == pytest.approx(r.grads["wh"], rel=1e-12)
 
 
 def test_step_factors_and_gain():
     r = run(Config(wh_init=1.5, L=8, activation="tanh", dtype="float64"))
-    f = analysis.step_factors(r)
+    dyn = dynamics(r)
+    f = dyn.factors
     h = r.hidden
     np.testing.assert_allclose(f, 1.5 * (1 - h[1:] ** 2), rtol=1e-14)
-    gain = analysis.long_range_gain(r)
+    gain = dyn.gain
     assert gain[0] == 1 and gain[-1] == pytest.approx(np.prod(f), rel=1e-12)
-    assert analysis.log10_gain(r) == pytest.approx(np.log10(abs(np.prod(f))), rel=1e-12)
+    assert dyn.log10_gain == pytest.approx(np.log10(abs(np.prod(f))), rel=1e-12)
     # dh_L/dh_0 times dL/dy_L * wy is exactly dL/dh_init
-    assert r.grads["h_init"] == pytest.approx(gain[-1] * analysis.dloss_dy(r) * r.config.wy, rel=1e-12)
+    assert r.grads["h_init"] == pytest.approx(gain[-1] * dyn.dloss_dy * r.config.wy, rel=1e-12)
 
 
 def test_to_frame_is_tidy_and_explains_every_step():
     r = run(Config(wh_init=0.5, L=4))
-    df = r.to_frame()
-    assert list(df.columns) == ["t", "a", "h", "y", "factor", "gain", "wh_term"]
+    df = Report.from_config(r.config).frame
+    assert list(df.columns) == ["t", "a", "h", "y", "factor", "gain", "reach", "wh_term"]
     assert len(df) == 5 and df.t.tolist() == [0, 1, 2, 3, 4]
     assert np.isnan(df.loc[0, "a"]) and df.loc[0, "h"] == 1.0
     assert df.h.tolist() == [1.0, 0.5, 0.25, 0.125, 0.0625]

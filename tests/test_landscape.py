@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from tinyrnn import Config, run
-from tinyrnn.landscape import FIELDS, PARAMS, landscape
+from tinyrnn.core.config import PARAM_FIELDS as FIELDS
+from tinyrnn.core.config import PARAMS
+from tinyrnn.core.landscape import landscape
 
 PAIRS = list(itertools.permutations(PARAMS, 2))
 XS, YS = [-1.3, 0.4, 1.1], [-0.5, 0.8]
@@ -38,7 +40,7 @@ def test_offset_mode_is_flat_and_its_gradient_is_two_offset_dy():
 
 
 def test_pascanu_cliff_is_visible_in_a_fixed_target_landscape():
-    from tinyrnn.train import pascanu_config
+    from tinyrnn.core.train import pascanu_config
 
     df = landscape(pascanu_config(), "wh", "wx", np.linspace(4.0, 6.0, 201), [-2.5])
     jump = np.abs(np.diff(df.loss)).max()

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 from tinyrnn import Config, run
-from tinyrnn.phase import STATUSES, boundary, cell_center, lines, parse_wh_list, phase
+from tinyrnn.core.phase import STATUSES, boundary, cell_center, parse_wh_list
+from tinyrnn.core.phase import gradient_lines as lines
+from tinyrnn.core.phase import phase_diagram as phase
 
 
 def test_lines_match_run_and_mark_the_cancelled_cell():
@@ -73,5 +75,5 @@ def test_cell_center_rounds_to_slider_steps_and_clips():
 
 
 def test_block_size_divides_the_grid_or_draws_everything():
-    from tinyrnn.phase import _block_size
+    from tinyrnn.core.phase import _block_size
     assert [_block_size(r, 100) for r in (50, 100, 200, 400, 800, 150, 101)] == [1, 1, 2, 4, 8, 2, 1]

@@ -5,7 +5,7 @@ import sys
 import pytest
 from conftest import ROOT, SEED
 
-from tinyrnn import Config, run
+from tinyrnn import Config, diagnose, run
 from tinyrnn.cli import format_table, main
 
 
@@ -29,18 +29,18 @@ def test_in_process_main_matches(seed_table, capsys):
 def test_the_float32_zero_is_cancellation_not_vanishing():
     r = run(Config(wh_init=10.0, L=10))
     assert r.loss == 0.0 and all(g == 0.0 for g in r.grads.values())
-    assert r.diagnosis.word == "cancelled"
-    assert "2.0e+10" in r.diagnosis.explanation
+    assert diagnose(r).word == "cancelled"
+    assert "2.0e+10" in diagnose(r).explanation
     r64 = run(Config(wh_init=10.0, L=10, dtype="float64"))
     assert r64.loss == 1.0 and r64.grads["h_init"] == pytest.approx(2e10)
 
 
 @pytest.mark.parametrize("wh, word", [(0.1, "vanishing"), (1.0, "stable"), (10.0, "exploding")])
 def test_seed_rows_read_as_their_regime_from_L5(wh, word):
-    words = [run(Config(wh_init=wh, L=L)).diagnosis.word for L in (5, 10)]
+    words = [diagnose(run(Config(wh_init=wh, L=L))).word for L in (5, 10)]
     expected = [word, "cancelled" if wh == 10.0 else word]
     assert words == expected
-    assert all(run(Config(wh_init=wh, L=L)).diagnosis.word == "stable" for L in (1, 2, 3, 4))
+    assert all(diagnose(run(Config(wh_init=wh, L=L))).word == "stable" for L in (1, 2, 3, 4))
 
 
 def test_format_table_layout():

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from tinyrnn import ACTIVATION_NAMES, PARAMS, Config, run
-from tinyrnn.sweep import sweep, sweep_arrays
+from tinyrnn.core.sweep import sweep, sweep_arrays
 
 WH = [-2.0, -0.7, 0.1, 0.5, 0.99, 1.0, 1.3, 3.0, 10.0]
 

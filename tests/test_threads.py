@@ -1,8 +1,8 @@
 """Streamlit serves sessions from threads of one process: runs must not disturb each other."""
 from concurrent.futures import ThreadPoolExecutor
 
-from tinyrnn import Config, run
-from tinyrnn.sweep import sweep_arrays
+from tinyrnn import Config, diagnose, run
+from tinyrnn.core.sweep import sweep_arrays
 
 CONFIGS = [Config(wh_init=w, L=L, dtype=d, activation=a)
            for w in (0.1, 1.0, 10.0) for L in (5, 10) for d in ("float32", "float64") for a in ("relu", "tanh")]
@@ -10,7 +10,7 @@ CONFIGS = [Config(wh_init=w, L=L, dtype=d, activation=a)
 
 def signature(cfg):
     r = run(cfg)
-    return (r.hidden.dtype.name, tuple(r.grads.values()), r.loss, r.diagnosis.word)
+    return (r.hidden.dtype.name, tuple(r.grads.values()), r.loss, diagnose(r).word)
 
 
 def test_parallel_float32_and_float64_runs_match_sequential_ones():

@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 import torch
 
-from tinyrnn import Config, analysis, run
-from tinyrnn.landscape import landscape
-from tinyrnn.train import PRESETS, clip_gradient, pascanu_config, suggest_clip, train
+from tinyrnn import Config, run
+from tinyrnn.core import witnesses as analysis
+from tinyrnn.core.landscape import landscape
+from tinyrnn.core.train import TRAINING_PRESETS as PRESETS
+from tinyrnn.core.train import clip_gradient, pascanu_config, suggest_clip, train
 
 STABLE = Config(activation="tanh", wh_init=0.8, L=6, wx=0.2, target=0.5, dtype="float64")
 

@@ -6,13 +6,12 @@ import json
 import math
 import sys
 
-from . import activations
-from .config import DTYPES, L_MAX, Config
-from .engine import run
-
-SEED_WH = (0.1, 1.0, 10.0)
-SEED_L = (1, 2, 3, 4, 5, 10)
-TABLE_PARAMS = ("h_init", "wh", "wy")  # the seed prints rnn.named_parameters(): wx is not one
+from .core import activations
+from .core.config import DTYPES, L_MAX, Config
+from .core.diagnosis import diagnose
+from .core.engine import run
+from .core.seed import SEED_L, SEED_WH
+from .core.seed import SEED_PARAMS as TABLE_PARAMS
 
 
 def _finite_float(text: str) -> float:
@@ -59,7 +58,7 @@ def rows(args) -> list[dict]:
                          target=args.target, dtype=args.dtype)
             r = run(cfg)
             out.append({"wh_init": wh, "L": L, **{f"{p}.grad": r.grads[p] for p in TABLE_PARAMS},
-                        "loss": r.loss, "diagnosis": r.diagnosis.word})
+                        "loss": r.loss, "diagnosis": diagnose(r).word})
     return out
 
 

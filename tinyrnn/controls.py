@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .activations import ACTIVATIONS
-from .activations import NAMES as ACTIVATION_NAMES
+from .core.activations import ACTIVATIONS
+from .core.activations import NAMES as ACTIVATION_NAMES
 from .presets import DEFAULTS
 
 STREAMLIT_PARAMS = {"embed", "embed_options"}  # Streamlit's own URL options, not ours

@@ -33,7 +33,7 @@ def preset_values(name: str) -> dict:
 
 def training_preset_values(name: str) -> dict:
     """Widget state for a Training-page preset, read off tinyrnn.train.PRESETS (nothing re-derived)."""
-    from .train import PRESETS as TRAINING
+    from .core.train import TRAINING_PRESETS as TRAINING
 
     cfg, kw = TRAINING[name]["config"], TRAINING[name]["train"]
     return {**DEFAULTS, "wh": cfg.wh_init, "L": cfg.L, "act": cfg.activation, "offset": cfg.offset,

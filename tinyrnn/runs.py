@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from . import train
-from .config import Config
+from .core import train
+from .core.config import Config
 
 _progress = threading.local()  # the calling session's progress callback; the cache below is shared by sessions
 

@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 from altair.utils import schemapi
 
-from . import PARAMS, Config, analysis, charts, explain, phase, run
-from .cli import SEED_L, SEED_WH
+from . import charts, explain
 from .controls import CONTROLS, Control, link_problems
+from .core.config import Config
+from .core.report import Report
+from .core.seed import seed_experiment as _seed_experiment
 from .presets import PRESETS, preset_values
 
 # Altair re-validates every object as it is built; the app skips that on its hot path (~60 ms of a
@@ -132,10 +134,10 @@ def page_links() -> None:
 def explore(wh: float, L: int, act: str, offset: float, h0: float, wy: float, wx: float, dtype: str) -> dict:
     """Everything the Explorer draws for one setting, as DataFrames (cached on the scalars)."""
     cfg = Config(wh_init=wh, L=L, activation=act, offset=offset, h_init=h0, wy=wy, wx=wx, dtype=dtype)
-    r = run(cfg)
-    d = r.diagnosis
-    return {"frame": r.to_frame(), "grads": r.grads_frame(), "witnesses": analysis.witnesses(r),
-            "by_length": phase.lines(cfg, [wh], L, PARAMS),  # with each cell's status (cancelled, ...)
+    rep = Report.from_config(cfg)
+    r, d = rep.result, rep.diagnosis
+    return {"frame": rep.frame, "grads": rep.grads, "witnesses": rep.witnesses,
+            "by_length": rep.by_length,  # with each cell's status (cancelled, ...)
             "diagnosis": {"word": d.word, "explanation": d.explanation, "log10_gain": d.log10_gain,
                           "mean_factor": d.mean_factor},
             "loss": r.loss, "y_last": r.y_last, "target": r.target}
@@ -158,13 +160,7 @@ def explorer_specs(wh: float, L: int, act: str, offset: float, h0: float, wy: fl
 @st.cache_data(max_entries=4, show_spinner=False)
 def seed_experiment(dtype: str) -> pd.DataFrame:
     """The seed notebook's grid (wh_init 0.1, 1, 10; L 1..5 and 10), long form, one run per cell as the seed did."""
-    rows = []
-    for wh in SEED_WH:
-        for L in SEED_L:
-            r = run(Config(wh_init=wh, L=L, dtype=dtype))
-            rows += [{"wh_init": wh, "L": L, "param": p, "grad": r.grads[p], "diagnosis": r.diagnosis.word}
-                     for p in ("h_init", "wh", "wy")]
-    return pd.DataFrame(rows)
+    return _seed_experiment(dtype)
 
 
 def diagnosis_banner(diagnosis: dict, witnesses: pd.DataFrame, cfg: Config) -> None:

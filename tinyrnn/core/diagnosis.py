@@ -6,7 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from . import analysis
+from . import activations
+from .analysis import Dynamics, dynamics
+from .engine import Result
+from .witnesses import reference_run
 
 # The gain G = |dh_L/dh_0| is how much a nudge to h_0 still moves h_L after L steps.
 # We call it vanishing/exploding past 10^-4.5 / 10^4.5: beyond four orders of magnitude, and
@@ -48,11 +51,15 @@ class Diagnosis:
     mean_factor: float  # the per-step factor |wh act'| averaged geometrically over the L steps
 
 
-def diagnose(result) -> Diagnosis:
-    """Classify a Result; the first rule that applies wins, in VOCABULARY's order."""
+def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | None = None) -> Diagnosis:
+    """Classify a Result; the first rule that applies wins, in VOCABULARY's order.
+
+    dyn is dynamics(result) and reference the float64 run of the same setting; each is computed here
+    when not given (a Report passes both, so that a setting is computed once).
+    """
     cfg, L = result.config, result.config.L
-    factors = analysis.step_factors(result)
-    log_gain = analysis.log10_gain(result)
+    dyn = dyn or dynamics(result)
+    factors, log_gain = dyn.factors, dyn.log10_gain
     mean = float(10 ** (log_gain / L)) if np.isfinite(log_gain) else float(np.nan if np.isnan(log_gain) else 0.0)
 
     def verdict(word: str, sentence: str) -> Diagnosis:
@@ -66,7 +73,7 @@ def diagnose(result) -> Diagnosis:
                                    "so the loss and gradients are inf or NaN: no usable step.")
     if cfg.target is None and cfg.offset != 0 and result.loss == 0:
         exact = np.log10(abs(2 * cfg.offset * cfg.wy)) + log_gain  # dL/dh_init = 2 offset wy dh_L/dh_0
-        better = analysis._run64(cfg) if cfg.dtype == "float32" else None  # a float64 run never recurses here
+        better = (reference or reference_run(cfg)) if cfg.dtype == "float32" else None
         if better is not None and better.loss != 0:
             fix = f"float64 would give dL/dh_init = {better.grads['h_init']:.1e}."
         else:
@@ -96,14 +103,14 @@ def diagnose(result) -> Diagnosis:
                                    f"and its slope is 0: no gradient reaches h_init or wh through step {t}.")
         return verdict("saturated", f"{cfg.activation}'s slope at a_{t} = {result.preacts[t - 1]:.3g} rounds to "
                                     f"exactly 0 in {cfg.dtype}: the unit is fully saturated and passes no gradient.")
-    gain = abs(analysis.long_range_gain(result)[-1])
+    gain = abs(dyn.gain[-1])
     if gain == 0:
         return verdict("underflow", f"the gain dh_L/dh_0 = 10^{log_gain:.1f} is below the smallest {cfg.dtype} "
                                     f"({SMALLEST[cfg.dtype]}), so it rounded to exactly 0; "
                                     "in exact math the gradient is not zero.")
     per_step = f"each step multiplies the gradient by about {mean:.3g} (|wh * act'|)"
     if log_gain < np.log10(GAIN_VANISHING):
-        act = analysis.activations.get(cfg.activation)
+        act = activations.get(cfg.activation)
         slope = mean / abs(cfg.wh_init) if cfg.wh_init else 0.0
         if act.saturates and abs(cfg.wh_init) >= 1 and slope < 0.5 * _peak_slope(act):
             return verdict("saturated", f"{cfg.activation} is saturated: its slope averages {slope:.3g}, "

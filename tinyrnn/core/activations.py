@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from .names import ACTIVATION_NAMES
+
 LEAKY_SLOPE = 0.01  # PyTorch's default negative_slope for leaky_relu
 
 
@@ -24,6 +26,9 @@ class Activation:
     # else None: this is what makes a closed form possible.
     linear_slopes: tuple[float, float] | None
     saturates: bool
+    # The largest slope act' can have. |wh| * max_slope < 1 means every step contracts whatever the state
+    # (Pascanu et al. 2013, sec. 2.1: sigmoid's 1/4 makes |wh| < 4 vanish even at peak slope).
+    max_slope: float
     describe: str
 
     def slope(self, a: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
@@ -45,28 +50,30 @@ def _leaky_backward(grad, a, h):
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("relu", torch.relu, _relu_backward, (0.0, 1.0), False,
+        Activation("relu", torch.relu, _relu_backward, (0.0, 1.0), False, 1.0,
                    "max(0, a): slope 1 for a > 0, 0 otherwise"),
-        Activation("tanh", torch.tanh, lambda g, a, h: _aten.tanh_backward(g, h), None, True,
+        Activation("tanh", torch.tanh, lambda g, a, h: _aten.tanh_backward(g, h), None, True, 1.0,
                    "tanh(a): slope 1 - tanh(a)^2, at most 1, near 0 when |a| is large"),
-        Activation("sigmoid", torch.sigmoid, lambda g, a, h: _aten.sigmoid_backward(g, h), None, True,
+        Activation("sigmoid", torch.sigmoid, lambda g, a, h: _aten.sigmoid_backward(g, h), None, True, 0.25,
                    "1/(1+e^-a): slope s(1-s), at most 1/4"),
-        Activation("identity", lambda a: a, lambda g, a, h: g, (1.0, 1.0), False,
+        Activation("identity", lambda a: a, lambda g, a, h: g, (1.0, 1.0), False, 1.0,
                    "a: slope 1 everywhere, the linear RNN"),
         Activation("leaky_relu", lambda a: F.leaky_relu(a, LEAKY_SLOPE),
-                   _leaky_backward, (LEAKY_SLOPE, 1.0), False,
+                   _leaky_backward, (LEAKY_SLOPE, 1.0), False, 1.0,
                    "a for a > 0, 0.01*a otherwise: slope 1 or 0.01"),
     )
 }
 
 NAMES: tuple[str, ...] = tuple(ACTIVATIONS)
+if NAMES != ACTIVATION_NAMES:  # the CLI and the app's controls read names.py without importing torch
+    raise RuntimeError(f"activation registry {NAMES} differs from names.ACTIVATION_NAMES {ACTIVATION_NAMES}")
 
 
 def get(name: str) -> Activation:
     """Look up an activation by name, with a message listing the valid ones."""
     try:
         return ACTIVATIONS[name]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable name such as a list
         raise ValueError(
             f"activation={name!r} is unknown; choose one of {', '.join(NAMES)}"
         ) from None

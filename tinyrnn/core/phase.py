@@ -19,7 +19,7 @@ def cell_status(arrays: dict, param: str, config: Config) -> np.ndarray:
     return np.select([~np.isfinite(grad), cancelled, grad == 0], ["overflow", "cancelled", "exactly 0"], "finite")
 
 
-def lines(config: Config, wh_values, L_max: int, params: str | tuple[str, ...]) -> pd.DataFrame:
+def gradient_lines(config: Config, wh_values, L_max: int, params: str | tuple[str, ...]) -> pd.DataFrame:
     """Long form wh_init, L, param, grad, status for a few wh values and one or more params: one sweep call."""
     wh = np.asarray(wh_values, dtype=np.float64)
     arrays = sweep_arrays(config, wh, L_max)
@@ -40,7 +40,7 @@ def _mode(codes: np.ndarray, axis: int) -> np.ndarray:
     return counts.argmax(axis=-1)
 
 
-def phase(config: Config, span: float, res: int, param: str, display_max: int = 100) -> dict:
+def phase_diagram(config: Config, span: float, res: int, param: str, display_max: int = 100) -> dict:
     """log10 |dL/dparam| over wh in [-span, span] x L in 1..res, computed at res x res by one sweep call.
 
     Drawn at most display_max x display_max: larger grids are shown as k x k blocks holding the

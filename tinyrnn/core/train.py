@@ -98,7 +98,7 @@ def pascanu_config(w: float = 5.0, b: float = -2.0, dtype: str = "float64") -> C
 
 # train(p["config"], **p["train"]) runs the clipped version; pass clip=None to watch plain SGD fail.
 # The numbers in the descriptions were measured with this engine in float64 (tests/test_train.py checks them).
-PRESETS: dict[str, dict] = {
+TRAINING_PRESETS: dict[str, dict] = {
     "Pascanu's cliff": {
         # Start on the plateau (loss 0.47). The cliff is where the attractor of h -> sigmoid(wh*h + wx)
         # that h_0 falls into switches from low (h ~ 0) to high (h ~ 1); its wall is ~1e-4 thin.

@@ -8,7 +8,6 @@ import torch
 from . import activations
 from .config import PARAMS, Config
 
-FIELDS = {"h_init": "h_init", "wh": "wh_init", "wy": "wy", "wx": "wx"}  # param name -> Config field
 MAX_CELLS = 1_000_000  # ~1 s per 100 steps of L at this size; keeps a shared server responsive
 
 
@@ -42,7 +41,7 @@ def _forward(config: Config, grid: dict, x: str, y: str):
     """Run the recurrence on the flattened grid, carrying tangents dh_t/dx and dh_t/dy (forward mode)."""
     act, dtype = activations.get(config.activation), config.torch_dtype
     n = next(iter(grid.values())).numel()
-    theta = {p: grid[p] if p in grid else torch.full((n,), getattr(config, FIELDS[p]), dtype=dtype) for p in PARAMS}
+    theta = {p: grid[p] if p in grid else torch.full((n,), config.value_of(p), dtype=dtype) for p in PARAMS}
     h_init, wh, wx, wy = theta["h_init"], theta["wh"], theta["wx"], theta["wy"]
     one = torch.tensor(1.0, dtype=dtype)
     h = h_init.clone()

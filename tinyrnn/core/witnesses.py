@@ -1,4 +1,4 @@
-"""Why a gradient is what it is: per-step factors, gains, temporal terms and two second witnesses."""
+"""Second witnesses for autograd: a closed form on linear pieces and float64 finite differences."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,60 +7,22 @@ import torch
 
 from . import activations
 from .config import Config
+from .engine import Result, run
 
 
-def _tensors(result):
-    dtype = result.config.torch_dtype
-    return (torch.tensor(result.preacts, dtype=dtype), torch.tensor(result.hidden, dtype=dtype),
-            torch.tensor(result.config.wh_init, dtype=dtype))
+def reference_run(config: Config) -> Result:
+    """The same setting in float64: what both witnesses start from."""
+    return run(config.replace(dtype="float64"))
 
 
-def step_factors(result) -> np.ndarray:
-    """dh_t/dh_{t-1} = wh * act'(a_t) for t = 1..L (float64 copy of the run-dtype value)."""
-    a, h, wh = _tensors(result)
-    return (wh * activations.get(result.config.activation).slope(a, h[1:])).double().numpy()
+def closed_form(config: Config, reference: Result | None = None) -> dict[str, float] | None:
+    """Exact gradients in float64 when the trajectory stays on one linear piece of act, else None.
 
-
-def long_range_gain(result) -> np.ndarray:
-    """dh_t/dh_0 for t = 0..L: the running product of step factors, rounded in the run's dtype."""
-    a, h, wh = _tensors(result)
-    factors = wh * activations.get(result.config.activation).slope(a, h[1:])
-    one = torch.ones(1, dtype=factors.dtype)
-    return torch.cat([one, torch.cumprod(factors, 0)]).double().numpy()
-
-
-def log10_gain(result) -> float:
-    """log10 |dh_L/dh_0| summed in float64, exact even where the product under/overflows."""
-    with np.errstate(divide="ignore"):
-        return float(np.sum(np.log10(np.abs(step_factors(result)))))
-
-
-def dloss_dy(result) -> float:
-    """dL/dy_L = 2 (y_L - target), rounded in the run's dtype like MSELoss's backward."""
-    dtype = result.config.torch_dtype
-    y, target = torch.tensor(result.y_last, dtype=dtype), torch.tensor(result.target, dtype=dtype)
-    return float(2.0 * (y - target))
-
-
-def temporal_contributions(result) -> np.ndarray:
-    """c_t = dL/da_t * h_{t-1} for t = 1..L; their sum is dL/dwh (what step t adds to it)."""
-    a, h, wh = _tensors(result)
-    slope = activations.get(result.config.activation).slope(a, h[1:])
-    dtype = result.config.torch_dtype
-    upstream = torch.tensor(dloss_dy(result), dtype=dtype) * torch.tensor(result.config.wy, dtype=dtype)
-    terms = torch.empty_like(a)
-    for t in range(result.config.L - 1, -1, -1):  # reverse time, as backprop walks it
-        d_a = upstream * slope[t]  # dL/da_t = dL/dh_t * act'(a_t)
-        terms[t] = d_a * h[t]  # da_t/dwh = h_{t-1}
-        upstream = d_a * wh  # dL/dh_{t-1} = dL/da_t * wh
-    return terms.double().numpy()
-
-
-def closed_form(config: Config, result=None) -> dict[str, float] | None:
-    """Exact gradients in float64 when the trajectory stays on one linear piece of act, else None."""
+    reference is config's float64 run (computed here when not given): it tells which piece the states are on.
+    """
     act = activations.get(config.activation)
-    result = result or _run64(config)
-    a = result.preacts.astype(np.float64)
+    reference = reference or reference_run(config)
+    a = reference.preacts.astype(np.float64)
     if act.linear_slopes is None or (np.any(a > 0) and np.any(a <= 0)):
         return None
     if act.linear_slopes[0] != act.linear_slopes[1] and np.any(a == 0):
@@ -81,7 +43,8 @@ def closed_form(config: Config, result=None) -> dict[str, float] | None:
         return {"h_init": g * wy * dh_dh0, "wh": g * wy * dh_dwh, "wy": g * h_L, "wx": g * wy * dh_dwx}
 
 
-def finite_difference(config: Config, rel_step: float = 1e-7, one_sided: bool = False) -> dict:
+def finite_difference(config: Config, reference: Result | None = None, rel_step: float = 1e-7,
+                      one_sided: bool = False) -> dict:
     """dL/dtheta = 2 (y_L - target) dy_L/dtheta, with dy_L/dtheta by central differences in float64.
 
     Differencing y_L rather than the loss keeps the step's own quadratic error (which is huge when
@@ -89,8 +52,8 @@ def finite_difference(config: Config, rel_step: float = 1e-7, one_sided: bool = 
     With one_sided=True, returns {"central": ..., "up": ..., "down": ...}: the forward and backward
     differences differ when a relu kink lies within the step.
     """
-    base = config.replace(dtype="float64")
-    reference = _run64(base)
+    reference = reference or reference_run(config)
+    base = reference.config
     dl_dy = 2.0 * (reference.y_last - reference.target)
     values = {"h_init": base.h_init, "wh": base.wh_init, "wy": base.wy, "wx": base.wx}
     eps = {p: rel_step * max(1.0, abs(v)) for p, v in values.items()}
@@ -113,15 +76,16 @@ def finite_difference(config: Config, rel_step: float = 1e-7, one_sided: bool = 
     return {"central": central, "up": up, "down": down} if one_sided else central
 
 
-def witnesses(result) -> pd.DataFrame:
+def witnesses(result: Result, reference: Result | None = None) -> pd.DataFrame:
     """Per parameter: autograd, closed form (float64, where one exists), finite differences, agreement.
 
     agree is "yes", "one-sided" (a kink lies within the difference step: the central difference
     straddles it, but autograd matches the forward or backward difference) or "no".
     """
     cfg = result.config
-    fd = finite_difference(cfg, one_sided=True)
-    closed = closed_form(cfg) or {}
+    reference = reference or reference_run(cfg)
+    fd = finite_difference(cfg, reference, one_sided=True)
+    closed = closed_form(cfg, reference) or {}
     rtol = 1e-3 if cfg.dtype == "float32" else 1e-6  # float32 rounding grows with L; float64 FD error ~1e-9
     scale = max((abs(v) for v in fd["central"].values() if np.isfinite(v)), default=1.0) or 1.0
 
@@ -138,9 +102,3 @@ def witnesses(result) -> pd.DataFrame:
         rows.append({"param": p, "autograd": auto, "closed_form": closed.get(p, np.nan),
                      "finite_difference": central, "agree": agree})
     return pd.DataFrame(rows)
-
-
-def _run64(config: Config):
-    from .engine import run
-
-    return run(config.replace(dtype="float64"))

@@ -1,0 +1,1 @@
+"""Compute layer: torch, numpy and pandas only (no altair, no streamlit)."""

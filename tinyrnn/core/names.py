@@ -1,0 +1,16 @@
+"""The names and ranges every layer shares, without importing torch (so `python -m tinyrnn --help` starts fast).
+
+The activation registry (activations.py) must list exactly ACTIVATION_NAMES; it checks this when imported.
+"""
+from __future__ import annotations
+
+# Why 2000: float64 spans 2^-1074 .. 2^1024, so any per-step factor f with |log2 f| >= 0.54
+# (f <= 0.69 or f >= 1.45) under- or overflows float64 within 2000 steps; longer chains show
+# no new regime. A 2000-step autograd run also stays well under 0.1 s, keeping a server
+# that thirty workshop users share responsive.
+L_MAX = 2000
+ACTIVATION_NAMES = ("relu", "tanh", "sigmoid", "identity", "leaky_relu")
+DTYPE_NAMES = ("float32", "float64")
+PARAMS = ("h_init", "wh", "wy", "wx")  # what gets a gradient; wx is frozen in the model, trainable in train()
+# A gradient's name -> the Config field that holds the parameter's starting value (the one place they differ).
+PARAM_FIELDS = {"h_init": "h_init", "wh": "wh_init", "wy": "wy", "wx": "wx"}

@@ -1,0 +1,44 @@
+"""Report: everything the lab shows about one setting, computed once (then charts and pages only read it).
+
+Like scikit-learn's `RocCurveDisplay.from_predictions`: `Report.from_config(cfg)` does all the work; nothing that
+reads a Report computes. Each float64 reference run happens once, here, and is shared by the diagnosis and both
+witnesses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .analysis import Dynamics, dynamics, step_frame
+from .config import PARAMS, Config
+from .diagnosis import Diagnosis, diagnose
+from .engine import Result, run
+from .phase import gradient_lines
+from .witnesses import reference_run, witnesses
+
+
+@dataclass(frozen=True)
+class Report:
+    """One setting, read-only: the run, its float64 reference, the per-step story, the verdict and its witnesses."""
+
+    config: Config
+    result: Result  # the run in the config's dtype, exactly as the seed computes it
+    reference: Result  # the same setting in float64 (the very same object when the config is float64)
+    dynamics: Dynamics
+    frame: pd.DataFrame  # one row per step t = 0..L: a, h, y, factor, gain, reach, wh_term
+    grads: pd.DataFrame  # one row per parameter: param, grad, magnitude, sign, trainable
+    by_length: pd.DataFrame  # dL/dtheta for every L' = 1..L at this wh_init, with each cell's status
+    diagnosis: Diagnosis
+    witnesses: pd.DataFrame  # autograd beside the closed form and float64 finite differences
+
+    @classmethod
+    def from_config(cls, config: Config) -> Report:
+        """Compute everything for one setting: its run, one float64 reference run, one sweep over L."""
+        result = run(config)
+        reference = result if config.dtype == "float64" else reference_run(config)
+        dyn = dynamics(result)
+        return cls(config=config, result=result, reference=reference, dynamics=dyn,
+                   frame=step_frame(result, dyn), grads=result.grads_frame(),
+                   by_length=gradient_lines(config, [config.wh_init], config.L, PARAMS),
+                   diagnosis=diagnose(result, dyn, reference), witnesses=witnesses(result, reference))
