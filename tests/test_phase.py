@@ -21,9 +21,24 @@ def test_lines_match_run_and_mark_the_cancelled_cell():
 def test_statuses_distinguish_overflow_zero_and_cancellation():
     df = lines(Config(), [-0.5, 0.1, 10.0], 120, "h_init")
     by = df.groupby("wh_init").status.agg(set)
-    assert by[-0.5] == {"exactly 0"}  # dead relu
-    assert "exactly 0" in by[0.1] and "finite" in by[0.1]  # underflow after ~45 steps
-    assert {"cancelled", "overflow"} <= by[10.0]
+    assert by[-0.5] == {"exactly 0"}  # dead relu: zero in exact math too
+    assert by[0.1] == {"finite", "underflow"}  # 0.1^L rounds to 0 after ~45 steps: not zero in exact math
+    assert {"cancelled", "NaN"} <= by[10.0]
+
+
+@pytest.mark.parametrize("cfg, wh, param, status", [
+    (Config(), 0.0, "h_init", "exactly 0"),  # wh = 0 forgets h_{t-1}
+    (Config(wy=0.0), 0.5, "h_init", "exactly 0"),  # y_L ignores h
+    (Config(wy=0.0), 0.5, "wy", "underflow"),  # wy itself still learns: 2 offset h_L, with h_L = 0.5^200 rounded to 0
+    (Config(offset=0.0), 0.5, "wh", "exactly 0"),  # no signal
+    (Config(h_init=0.0, activation="tanh"), 0.5, "wh", "exactly 0"),  # h stays exactly 0: every term of dL/dwh is 0
+    (Config(h_init=0.0, activation="tanh"), 0.5, "wy", "exactly 0"),
+    (Config(activation="tanh", wh_init=0.1), 0.1, "h_init", "underflow"),  # tanh' > 0 always: a 0 is rounding
+    (Config(activation="sigmoid", h_init=0.0), 0.5, "wy", "finite"),  # sigmoid(0) = 1/2: never exactly 0
+])
+def test_exact_zeros_and_underflow_are_told_apart(cfg, wh, param, status):
+    df = lines(cfg, [wh], 200, param)
+    assert df.status.iloc[-1] == status, df.tail(3)
 
 
 def test_phase_cells_are_the_engine_values_at_full_resolution():

@@ -68,3 +68,44 @@ def step_frame(result: Result, dyn: Dynamics) -> pd.DataFrame:
         "reach": dyn.reach,
         "wh_term": np.concatenate([nan, dyn.wh_terms]),
     })
+
+
+@dataclass(frozen=True)
+class FixedPoint:
+    """A state the unit maps to itself, h* = act(wh*h* + wx*1), and the per-step factor there."""
+
+    h: float
+    slope: float  # act'(a*) at a* = wh*h* + wx
+    factor: float  # wh * act'(a*): |factor| < 1 makes h* attract nearby states (and shrink the gradient)
+
+
+def fixed_point(result: Result, tol: float = 1e-6) -> FixedPoint | None:
+    """The fixed point h_t has settled at by t = L, found by Newton's method from h_L in float64.
+
+    None when the trajectory has not settled: no fixed point within tol * (1 + |h*|) of h_L (the input is
+    x_t = 1 at every step, so the map h -> act(wh*h + wx) is the same at every step).
+    """
+    cfg = result.config
+    act = activations.get(cfg.activation)
+    h_last = float(result.hidden[-1])
+    if not np.isfinite(h_last):
+        return None
+    wh, wx = (torch.tensor(v, dtype=torch.float64) for v in (cfg.wh_init, cfg.wx))
+    h = torch.tensor(h_last, dtype=torch.float64)
+    for _ in range(50):  # Newton on g(h) = act(wh*h + wx) - h: g'(h) = wh*act'(a) - 1
+        a = wh * h + wx
+        out = act.fn(a)
+        slope = act.slope(a, out)
+        denominator = wh * slope - 1.0
+        if denominator == 0 or not torch.isfinite(out):
+            return None
+        step = (out - h) / denominator
+        h = h - step
+        if abs(float(step)) <= 1e-15 * (1.0 + abs(float(h))):
+            break
+    a = wh * h + wx
+    slope = act.slope(a, act.fn(a))
+    if not torch.isfinite(h) or abs(float(h) - h_last) > tol * (1.0 + abs(float(h))) or \
+            abs(float(act.fn(a) - h)) > 1e-12 * (1.0 + abs(float(h))):
+        return None
+    return FixedPoint(h=float(h), slope=float(slope), factor=float(wh * slope))

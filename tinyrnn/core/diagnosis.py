@@ -4,19 +4,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from . import activations
-from .analysis import Dynamics, dynamics
+from .analysis import Dynamics, FixedPoint, dynamics, fixed_point
+from .config import L_MAX
 from .engine import Result
 from .witnesses import reference_run
 
-# The gain G = |dh_L/dh_0| is how much a nudge to h_0 still moves h_L after L steps.
-# We call it vanishing/exploding past 10^-4.5 / 10^4.5: beyond four orders of magnitude, and
-# halfway in log scale to five, so the seed's wh = 0.1 and 10 rows flip at L = 5 rather than
-# on a rounding hair at L = 4 (0.1 in float32 is 0.10000000149).
-GAIN_VANISHING = 10 ** -4.5
-GAIN_EXPLODING = 10 ** 4.5
+# The word follows the per-step rate m, the geometric mean of |dh_t/dh_{t-1}| = |wh act'(a_t)| over the run, not
+# the length: a factor of 10 per step is exploding at L = 1 as at L = 100; the sentence says how far it has got.
+# m counts as 1 ("stable") within 10^(+-1/L_MAX): a rate so close to 1 that even the longest run the lab allows
+# (2000 steps) changes the gain less than tenfold. wh = 0.99 is vanishing (0.99^2000 = 2e-9), wh = 1 stable.
+STABLE_RATE = (10 ** (-1 / L_MAX), 10 ** (1 / L_MAX))
 
 VOCABULARY: dict[str, str] = {
     "overflow": "a value became inf or NaN, so the gradient is not a number you can use",
@@ -25,20 +24,26 @@ VOCABULARY: dict[str, str] = {
                  "its fixed target) or wy = 0",
     "dead": "the activation's slope is exactly 0 at some step (relu off, or wh = 0): no gradient flows back",
     "underflow": "the gain is non-zero in exact math but rounded to exactly 0 in this dtype",
-    "saturated": "tanh/sigmoid sit where their slope is under half its peak, so the gradient vanishes although "
-                 "|wh| >= 1",
-    "vanishing": f"the gain |dh_L/dh_0| is below {GAIN_VANISHING:.1e}",
-    "exploding": f"the gain |dh_L/dh_0| is above {GAIN_EXPLODING:.1e}",
-    "stable": f"the gain |dh_L/dh_0| stays between {GAIN_VANISHING:.1e} and {GAIN_EXPLODING:.1e}",
+    "saturated": "tanh/sigmoid could amplify (|wh| x its peak slope > 1) but the state sits where the slope is "
+                 "small, so each step shrinks the gradient",
+    "vanishing": "each step multiplies the gradient by less than 1 on average (|wh act'| < 1)",
+    "exploding": "each step multiplies the gradient by more than 1 on average (|wh act'| > 1)",
+    "stable": f"each step multiplies the gradient by 1 on average (within 10^±1/{L_MAX}): neither shrinks nor grows",
 }
 SMALLEST = {"float32": "1.4e-45", "float64": "4.9e-324"}
 LARGEST = {"float32": "3.4e+38", "float64": "1.8e+308"}
 
 
-def _peak_slope(act) -> float:
-    """act'(0): the steepest slope of tanh (1) and sigmoid (1/4)."""
-    zero = torch.zeros(1, dtype=torch.float64)
-    return float(act.slope(zero, act.fn(zero)))
+def compact(x: float) -> str:
+    """A number in few characters: 0.394, 1.72, 1.0e4, 2.0e-10 (exponents without padding)."""
+    if x == 0 or not np.isfinite(x):
+        return f"{x:g}"
+    if 1e-3 <= abs(x) < 1e3:
+        return f"{x:.3g}"
+    if 1e3 <= abs(x) < 1e4:
+        return f"{x:.0f}"
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,8 @@ class Diagnosis:
     word: str
     explanation: str
     log10_gain: float  # log10 |dh_L/dh_0|, exact in float64 even where the product under/overflows
-    mean_factor: float  # the per-step factor |wh act'| averaged geometrically over the L steps
+    mean_factor: float  # the per-step rate: |wh act'| averaged geometrically over the L steps
+    fixed_point: FixedPoint | None = None  # where a saturating unit's state settled, if it did
 
 
 def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | None = None) -> Diagnosis:
@@ -59,11 +65,10 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
     """
     cfg, L = result.config, result.config.L
     dyn = dyn or dynamics(result)
-    factors, log_gain = dyn.factors, dyn.log10_gain
-    mean = float(10 ** (log_gain / L)) if np.isfinite(log_gain) else float(np.nan if np.isnan(log_gain) else 0.0)
+    factors, log_gain, mean = dyn.factors, dyn.log10_gain, dyn.mean_factor
 
-    def verdict(word: str, sentence: str) -> Diagnosis:
-        return Diagnosis(word, sentence, log_gain, mean)
+    def verdict(word: str, sentence: str, settled: FixedPoint | None = None) -> Diagnosis:
+        return Diagnosis(word, sentence, log_gain, mean, settled)
 
     values = np.concatenate([result.hidden, result.outputs, [result.loss], list(result.grads.values())])
     if not np.all(np.isfinite(values)):
@@ -108,18 +113,50 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
         return verdict("underflow", f"the gain dh_L/dh_0 = 10^{log_gain:.1f} is below the smallest {cfg.dtype} "
                                     f"({SMALLEST[cfg.dtype]}), so it rounded to exactly 0; "
                                     "in exact math the gradient is not zero.")
-    per_step = f"each step multiplies the gradient by about {mean:.3g} (|wh * act'|)"
-    if log_gain < np.log10(GAIN_VANISHING):
-        act = activations.get(cfg.activation)
-        slope = mean / abs(cfg.wh_init) if cfg.wh_init else 0.0
-        if act.saturates and abs(cfg.wh_init) >= 1 and slope < 0.5 * _peak_slope(act):
-            return verdict("saturated", f"{cfg.activation} is saturated: its slope averages {slope:.3g}, "
-                                        f"so {per_step} although |wh| = {abs(cfg.wh_init):g}; "
-                                        f"after L={L} steps the gain is {gain:.1e}.")
-        return verdict("vanishing", f"{per_step.capitalize()}, so after L={L} steps what h_0 sends reaches h_L "
-                                    f"scaled by {gain:.1e}.")
-    if log_gain > np.log10(GAIN_EXPLODING):
-        return verdict("exploding", f"{per_step.capitalize()}, so after L={L} steps what h_0 sends reaches h_L "
-                                    f"multiplied by {gain:.1e}.")
-    return verdict("stable", f"{per_step.capitalize()}; after L={L} steps the gain dh_L/dh_0 = {gain:.3g} "
-                             f"stays within 10^±4.5.")
+    return _rate_verdict(result, dyn, verdict)
+
+
+def _rate_verdict(result: Result, dyn: Dynamics, verdict) -> Diagnosis:
+    """vanishing / saturated / exploding / stable, by the per-step rate, with how far the run has got."""
+    cfg, L, mean = result.config, result.config.L, dyn.mean_factor
+    act = activations.get(cfg.activation)
+    steps = f"{L} step{'s' if L != 1 else ''}"
+    so_far = f"after {steps} the gain |dh_L/dh_0| is {compact(abs(dyn.gain[-1]))}"
+    if STABLE_RATE[0] <= mean <= STABLE_RATE[1]:
+        return verdict("stable", f"Each step multiplies the gradient by {mean:.4g} on average (|wh·act'|): "
+                                 f"{so_far}, so what h_0 sends reaches h_L undiminished.{_sums(result, dyn)}")
+    if mean > 1:
+        return verdict("exploding", f"×{compact(mean)} per step (|wh·act'|): {so_far}, and every further step "
+                                    f"multiplies it again.")
+    settled = fixed_point(result) if act.saturates else None
+    long_range = _long_range_only(result)
+    if act.saturates and abs(cfg.wh_init) * act.max_slope > 1:
+        # could amplify at peak slope (Pascanu et al. 2013, sec. 2.1) but the state sits where the slope is small
+        where = (f"the state settles at the fixed point h* = {settled.h:.4g}, where {cfg.activation}'s slope is "
+                 f"{settled.slope:.3g}, so each step there multiplies by |wh·{cfg.activation}'| = "
+                 f"{abs(settled.factor):.3g} < 1" if settled else
+                 f"{cfg.activation}'s slope averages {mean / abs(cfg.wh_init):.3g} along the way, so each step "
+                 f"multiplies by {compact(mean)} on average")
+        return verdict("saturated", f"|wh| × peak slope = {abs(cfg.wh_init) * act.max_slope:.3g} > 1 could "
+                                    f"amplify, yet {where}: {so_far}.{long_range}", settled)
+    why = (f" |wh| × {cfg.activation}'s peak slope = {abs(cfg.wh_init) * act.max_slope:.3g} is at most 1, so no "
+           "state can make a step amplify." if act.saturates else "")
+    return verdict("vanishing", f"×{compact(mean)} per step (|wh·act'|): {so_far}.{why}{long_range}", settled)
+
+
+def _long_range_only(result: Result) -> str:
+    """Say so when only the long-range part vanishes: dL/dwy reads h_L directly, through no product of factors."""
+    wy, h_init = abs(result.grads["wy"]), abs(result.grads["h_init"])
+    if np.isfinite(wy) and wy > 0 and wy >= 100 * h_init:
+        return (f" Only the long-range part vanishes: dL/dwy = {compact(result.grads['wy'])} reads h_L "
+                "directly, through no product of factors.")
+    return ""
+
+
+def _sums(result: Result, dyn: Dynamics) -> str:
+    """At a rate of 1, dL/dwh still grows with L: it sums one term per step (2L at wh = 1 for the seed's relu)."""
+    terms = dyn.wh_terms
+    if len(terms) > 1 and np.all(np.isfinite(terms)) and np.ptp(terms) <= 1e-6 * np.max(np.abs(terms)):
+        return (f" dL/dwh = {compact(result.grads['wh'])} still grows with L: it adds {len(terms)} equal terms "
+                f"of {compact(float(terms[0]))}, one per step.")
+    return ""

@@ -7,16 +7,17 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .status import STATUSES, classify
 from .sweep import sweep_arrays
-
-STATUSES = ("finite", "cancelled", "exactly 0", "overflow")
 
 
 def cell_status(arrays: dict, param: str, config: Config) -> np.ndarray:
-    """Per cell: 'overflow' (inf/NaN), 'cancelled' (offset loss rounded to 0), 'exactly 0', or 'finite'."""
+    """Per cell, in status.STATUSES' words: finite, exactly 0, underflow, cancelled, inf or NaN."""
     grad, loss = arrays[param], arrays["loss"]
     cancelled = (loss == 0) & (config.target is None) & (config.offset != 0)
-    return np.select([~np.isfinite(grad), cancelled, grad == 0], ["overflow", "cancelled", "exactly 0"], "finite")
+    no_signal = (loss == 0) & ~cancelled  # offset 0, or y_L exactly on its fixed target: dL/dy_L = 0
+    upstream_zero = no_signal | (config.wy == 0 and param != "wy")  # y_L = wy*h_L ignores h when wy = 0
+    return classify(grad, cancelled, arrays["exact_zero"][param] | upstream_zero)
 
 
 def gradient_lines(config: Config, wh_values, L_max: int, params: str | tuple[str, ...]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import activations
+from . import activations, status
 from .config import L_MAX, PARAMS, Config
 
 SWEEP_PARAMS = ("h_init", "wh", "wy")
@@ -77,8 +77,9 @@ def _sweep(config: Config, wh: torch.Tensor, L_max: int, tangents: bool, extras:
     out = {p: grads[p].T.numpy() for p in ALL_PARAMS}
     if extras:  # what the phase diagram needs besides gradients (sweep()'s frame does not)
         log_gain = torch.cumsum(torch.log10(torch.abs(F.double())), 0)
+        exact = status.exact_zeros(config.activation, wh.double().numpy(), config.wx, config.h_init, A.numpy())
         out.update(h=H[1:].T.numpy(), y=Y.T.numpy(), loss=((Y - target) ** 2).T.numpy(),
-                   log10_gain=log_gain.T.numpy())
+                   log10_gain=log_gain.T.numpy(), exact_zero={p: z.T for p, z in exact.items()})
     return out
 
 
