@@ -1,57 +1,65 @@
 """Explorer: one run of the tiny RNN, every gradient, and the reason for it."""
 import streamlit as st
 
-from tinyrnn import explain, ui
+from tinyrnn.app import cached, state, widgets
+from tinyrnn.app.controls import CONTROLS
+from tinyrnn.app.lesson_box import lesson_buttons, lesson_sentence
+from tinyrnn.charts import explorer as ex
+from tinyrnn.charts.math_text import MATH
 
-st.set_page_config(page_title="tinyrnn · Explorer", page_icon=":material/biotech:", layout="wide")
+box = state.start_page("explorer", "Explorer")
 st.title("Explorer: one run, every gradient")
 st.caption("Move a slider: the RNN runs again, live. The address bar always holds your settings, so you can share it.")
-ui.start_page("explorer")
-
 with st.container(border=True):
-    st.markdown("**Lessons in one click**")
-    cols = st.columns(len(ui.PRESETS))
-    for col, (name, preset) in zip(cols, ui.PRESETS.items(), strict=True):
-        col.button(name, key=f"preset_{name}", on_click=ui.apply_preset, args=(name,), help=preset["look"],
-                   width="stretch")
-    chosen = next((n for n, p in ui.PRESETS.items()
-                   if all(st.session_state.get(k) == v for k, v in ui.preset_values(n).items())), None)
-    if chosen:
-        st.info(f"**{chosen}**: {ui.PRESETS[chosen]['look']}", icon=":material/visibility:")
+    lesson_buttons()
+    said = st.container()
+cfg = widgets.sidebar()
+diagnosis = st.container()
+top = st.columns(2)
+middle = st.columns(2)
+bottom = st.columns(2)
+log = widgets.widget(CONTROLS["log"], top[0])
+k = widgets.widget(CONTROLS["k"], bottom[0])
+state.finish_controls(box)
 
-with st.sidebar:
-    st.header("Settings")
-    cfg = ui.model_controls(st.sidebar)
-    ui.page_links()
+report = cached.report(cfg)
+with said:
+    lesson_sentence(report, {key: st.session_state.get(key) for key in CONTROLS})
+with diagnosis:
+    d = report.diagnosis
+    widgets.banner(ex.SEVERITY[d.word], f"**{d.word.capitalize()}.** {d.explanation}")
+    st.caption(ex.witness_line(report))
+    with st.expander("How do we know? Autograd beside its two witnesses"):
+        st.dataframe(ex.witness_table(report), hide_index=True, width="stretch")
 
-out = ui.explore(cfg.wh_init, cfg.L, cfg.activation, cfg.offset, cfg.h_init, cfg.wy, cfg.wx, cfg.dtype)
-ui.diagnosis_banner(out["diagnosis"], out["witnesses"], cfg)
-
-left, right = st.columns(2)
-with left:
-    log = ui.widget(ui.CONTROLS["log"])
-specs = ui.explorer_specs(cfg.wh_init, cfg.L, cfg.activation, cfg.offset, cfg.h_init, cfg.wy, cfg.wx, cfg.dtype, log)
-with left:
-    ui.chart(specs["trajectory"], width="stretch")
-    st.caption("Each dot is h_t, the network's memory after t steps. Zero, inf and NaN get their own markers.")
-    ui.download(out["frame"], "trajectory.csv", "Download h_t, a_t, factors (CSV)")
-with right:
-    ui.chart(specs["gradients"], width="stretch")
-    st.caption("How hard the loss pulls on each parameter; colour is the sign. wx is frozen: shown as if trainable.")
-    st.dataframe(explain.gradient_table(out["grads"]), hide_index=True, width="stretch")
-    ui.download(out["grads"], "gradients.csv", "Download gradients (CSV)")
-
-left, right = st.columns(2)
-with left:
-    ui.chart(specs["by_length"], width="stretch")
-    st.caption("The same settings at every shorter length: a straight line on a log axis means a constant "
-               "factor per step.")
-    ui.download(out["by_length"], "gradient_vs_L.csv", "Download gradient vs L (CSV)")
-with right:
-    ui.chart(specs["factors"], width="stretch")
-    st.caption("Backprop multiplies one factor wh·act'(a_t) per step; their running product is the gain that "
-               "reaches h_0.")
-    ui.download(out["frame"][["t", "factor", "gain", "wh_term"]], "factors.csv", "Download factors (CSV)")
+with top[0]:
+    widgets.block(ex.trajectory_title(report), ex.trajectory(log), ex.trajectory_data(report, log),
+                  "Each dot is h_t, the network's memory after t steps. Values a log axis cannot show sit in the "
+                  "bands: = 0 below, inf / NaN above.", (report.frame, "trajectory.csv", "Download the steps (CSV)"))
+with top[1]:
+    widgets.block(ex.gradient_title(report), ex.gradients(), ex.gradients_data(report),
+                  "How hard the loss pulls on each parameter; colour is the sign. wx is frozen: its gradient is "
+                  "shown as if it were trained.")
+    st.dataframe(ex.gradient_table(report), hide_index=True, width="stretch")
+with middle[0]:
+    widgets.block(ex.length_title(report), ex.by_length(), ex.by_length_data(report), ex.length_caption(report),
+                  (report.by_length, "gradient_vs_L.csv", "Download gradient vs L (CSV)"))
+with middle[1]:
+    widgets.block(ex.factor_title(report), ex.factors(), ex.factors_data(report),
+                  "Blue: the factor wh·act'(a_t) backprop multiplies by at step t. Orange: their product from step "
+                  "t+1 to L, what reaches step t of the gradient that h_L sends back.")
+with bottom[0]:
+    widgets.block(ex.terms_title(report, k), ex.terms(), ex.terms_data(report, k),
+                  "Each dot is what step t adds to dL/dwh (colour: sign). Short-range terms sit near t = L, "
+                  "long-range ones near t = 1; truncated BPTT drops the shaded steps.")
+with bottom[1]:
+    st.markdown("**Truncated BPTT, in numbers**")
+    cut = ex.truncation(report, k)
+    c = st.columns(3)
+    c[0].metric("full dL/dwh", ex.compact(cut["full"]))
+    c[1].metric(f"last {min(k, cfg.L)} steps only", ex.compact(cut["truncated"]))
+    c[2].metric("lost by truncating", "—" if cut["lost"] != cut["lost"] else f"{100 * cut['lost']:.3g}%")
+    st.caption(ex.truncation_caption(report, k, cached.truncated(cfg, k)["wh"]))
 
 with st.expander("The math behind every chart"):
-    st.markdown(explain.MATH)
+    st.markdown(MATH)

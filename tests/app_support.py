@@ -1,4 +1,4 @@
-"""AppTest helpers: start a page (with query params), read charts back from their Vega-Lite spec."""
+"""AppTest helpers: start a page (with query params), read charts back by name with every named dataset."""
 import json
 
 import pandas as pd
@@ -12,7 +12,7 @@ PAGES = {"home": None, "explorer": "pages/1_Explorer.py", "sweep": "pages/2_Swee
 
 def open_page(page: str, **params) -> AppTest:
     """Run a page as a fresh session would, with query parameters from a link."""
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90)
     for key, value in params.items():
         at.query_params[key] = value  # a list makes a repeated parameter (?k=a&k=b)
     if PAGES[page]:
@@ -20,43 +20,38 @@ def open_page(page: str, **params) -> AppTest:
     return at.run()
 
 
-def charts(at: AppTest) -> list[tuple[dict, "pa.Table"]]:
-    """(spec, data as a DataFrame) for every Vega-Lite chart on the page."""
+def charts(at: AppTest) -> list[tuple[dict, dict[str, pd.DataFrame]]]:
+    """(spec, {dataset name: DataFrame}) for every Vega-Lite chart on the page, in page order."""
     out = []
     for el in at.get("vega_lite_chart"):
         spec = json.loads(el.proto.spec)
-        data = [pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets]  # st.altair_chart
-        if not data and spec.get("datasets"):  # ui.chart: Altair's inline datasets, the main one first
-            named = spec.get("data", {}).get("name") or next(iter(spec["datasets"]))
-            data = [pd.DataFrame(spec["datasets"][named])]
-        out.append((spec, data[0] if data else None))
+        data = {ds.name: pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets}
+        out.append((spec, data))
     return out
 
 
-def chart_titled(at: AppTest, fragment: str):
-    """The (spec, data) of the chart whose title contains fragment."""
-    found = [c for c in charts(at) if fragment in str(c[0].get("title"))]
-    assert found, f"no chart title contains {fragment!r}: {[c[0].get('title') for c in charts(at)]}"
-    return found[0]
+def chart(at: AppTest, name: str, index: int = 0) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """The (spec, datasets) of the chart template called name (its usermeta names it)."""
+    found = [c for c in charts(at) if c[0].get("usermeta", {}).get("chart") == name]
+    assert len(found) > index, f"no chart {name!r}: {[c[0].get('usermeta') for c in charts(at)]}"
+    return found[index]
+
+
+def values(datasets: dict[str, pd.DataFrame], key: str | None = None) -> pd.DataFrame:
+    """A banded chart's points, main and special together (special rows carry their status), in row order."""
+    main = datasets["main"].assign(status="finite")
+    special = datasets["special"].assign(status=datasets["special"].status.astype(str))
+    both = pd.concat([main, special], ignore_index=True)
+    return both.sort_values(key).reset_index(drop=True) if key else both
 
 
 def texts(at: AppTest) -> str:
-    """All alert and markdown text on the page, joined (for 'is this said somewhere' checks)."""
+    """All alert, markdown and caption text on the page, joined (for 'is this said somewhere' checks)."""
     parts = [e.value for kind in ("success", "info", "warning", "error", "markdown", "caption") for e in
              getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
 
 
-def datasets_titled(at: AppTest, fragment: str) -> list[pd.DataFrame]:
-    """Every dataset (not only the first) of the chart whose title contains fragment."""
-    for el in at.get("vega_lite_chart"):
-        spec = json.loads(el.proto.spec)
-        if fragment in str(spec.get("title")):
-            return [pa.ipc.open_stream(ds.data.data).read_pandas() for ds in el.proto.datasets]
-    raise AssertionError(f"no chart title contains {fragment!r}")
-
-
-def heatmap_cells(at: AppTest, fragment: str = "blue vanishes") -> pd.DataFrame:
-    """The phase diagram's drawn cells: its finite and special datasets together, in grid order."""
-    parts = [d for d in datasets_titled(at, fragment) if "wh_lo" in d.columns]
-    return pd.concat(parts).sort_values(["wh_lo", "L_lo"]).reset_index(drop=True)
+def warnings(at: AppTest) -> list[str]:
+    """The link's warnings (not the diagnosis banner, which may be a warning too)."""
+    return [w.value for w in at.warning if w.value.startswith("Link parameter")]

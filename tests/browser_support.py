@@ -143,7 +143,7 @@ def chromium() -> Iterator[object]:
 
 # ---- page helpers shared by tests/test_browser.py and benchmarks/bench_interactivity.py ----
 
-TIMEOUT_MS = 30_000
+TIMEOUT_MS = 90_000  # a safety net only: every wait is on the app's own idle state
 CHART = '[data-testid="stVegaLiteChart"]'
 IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
@@ -199,3 +199,67 @@ def open_options(page, label: str, option: str, attempts: int = 10):
 def choose_option(page, label: str, option: str) -> None:
     """Pick option in the selectbox named label."""
     open_options(page, label, option).click()
+
+
+# ---- what a page did besides drawing: console errors, failed requests, requests to other hosts ----
+
+PROBES = ("/_stcore/health", "/_stcore/host-config")  # Streamlit's frontend probes these under a deep link's path
+
+
+@dataclass
+class Watch:
+    """Everything a page logged or asked for that a clean page must not: filled by watch()."""
+
+    errors: list
+    failed: list
+    outside: list
+
+    def problems(self) -> list[str]:
+        return ([f"console error: {e}" for e in self.errors] + [f"failed request: {f}" for f in self.failed]
+                + [f"request outside the server: {o}" for o in self.outside])
+
+
+def watch(page, base_url: str) -> Watch:
+    """Record console errors, failed requests (4xx/5xx or no answer) and requests to any other host.
+
+    Streamlit's own probes of <page>/_stcore/health on a deep link get 404s by design: not an app error.
+    """
+    w = Watch([], [], [])
+    probe = lambda url: any(url.split("?")[0].endswith(p) for p in PROBES)  # noqa: E731
+
+    def console(msg):
+        if msg.type == "error" and not (msg.text.startswith("Failed to load resource") and
+                                        probe(msg.location.get("url", ""))):
+            w.errors.append(msg.text)
+
+    def response(resp):
+        if resp.status >= 400 and not probe(resp.url):
+            w.failed.append(f"{resp.status} {resp.url}")
+
+    def request(req):
+        if not (req.url.startswith(base_url) or req.url.startswith(("data:", "blob:", "about:"))):
+            w.outside.append(req.url)
+
+    page.on("console", console)
+    page.on("response", response)
+    page.on("requestfailed", lambda req: w.failed.append(f"{req.failure} {req.url}") if req.url.startswith(base_url)
+            and not probe(req.url) else None)
+    page.on("request", request)
+    return w
+
+
+# A chart's picture in a few characters: its SVG marks or its canvas pixels (to tell a redraw from none).
+FINGERPRINTS_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(c => {
+    const canvas = c.querySelector('canvas');
+    const hash = (s, step) => { let h = 0; for (let i = 0; i < s.length; i += step) h = (h * 31 + s.charCodeAt(i)) | 0;
+                                return h; };
+    if (canvas) return 'c' + hash(canvas.toDataURL(), 7);
+    const svg = c.querySelector('svg.marks');
+    return svg ? 's' + hash(svg.innerHTML, 3) : '';
+})"""
+
+# Counts every Vega view (re)built from now on: a new canvas or svg.marks under a chart means a fresh embed.
+COUNT_EMBEDS_JS = """() => { window.__embeds = 0; new MutationObserver(records => { for (const r of records)
+    for (const n of r.addedNodes) if (n.nodeType === 1 && (n.matches('canvas, svg.marks') ||
+        n.querySelector('canvas, svg.marks'))) window.__embeds++; })
+    .observe(document.body, {subtree: true, childList: true}); }"""

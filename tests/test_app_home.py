@@ -1,6 +1,6 @@
 """AppTest: the landing page runs the seed experiment live and explains the float32 zero."""
 import numpy as np
-from app_support import chart_titled, open_page, texts
+from app_support import chart, open_page, texts, values, warnings
 
 from tinyrnn import Config, run
 
@@ -8,35 +8,49 @@ from tinyrnn import Config, run
 def test_defaults_show_the_seed_grid_and_the_callout():
     at = open_page("home")
     assert not at.exception
-    spec, data = chart_titled(at, "vanishes at wh_init=0.1")
-    assert spec["layer"][0]["encoding"]["y"]["scale"]["type"] == "log"
-    assert len(data) == 18  # 3 wh_init x 6 lengths
-    for _, row in data.iterrows():
-        wh = float(row.wh_init.split("= ")[1])
-        assert row.grad == run(Config(wh_init=wh, L=int(row.L))).grads["h_init"]
-    zero = data[(data.wh_init == "wh_init = 10") & (data.L == 10)]
-    assert zero.status.tolist() == ["exactly 0"]  # marked, not dropped
+    spec, data = chart(at, "seed_lines")
+    drawn = values(data)
+    assert len(drawn) == 18  # 3 wh_init x 6 lengths, every one drawn (the zero in its band)
+    for row in drawn.itertuples():
+        wh = float(row.wh.split("= ")[1])
+        want = run(Config(wh_init=wh, L=int(row.L))).grads["h_init"]
+        assert row.value == want or (want == 0 and row.status == "cancelled")
+    zero = drawn[(drawn.wh == "wh_init = 10") & (drawn.L == 10)]
+    assert zero.status.tolist() == ["cancelled"]  # marked as what it is, not dropped, not "vanishing"
     assert "not a vanishing gradient" in texts(at)
+    title = next(m.value for m in at.markdown if "against L" in m.value)
+    assert "shrinks ×0.1 per step at wh_init = 0.1" in title and "grows ×10 per step" in title
+
+
+def test_the_table_reads_the_regime_at_every_length():
+    at = open_page("home")
+    table = at.dataframe[0].value
+    words = table.groupby("wh_init").diagnosis.agg(list).to_dict()
+    assert words[0.1] == ["vanishing"] * 6 and words[1.0] == ["stable"] * 6
+    assert words[10.0] == ["exploding"] * 5 + ["cancelled"]
 
 
 def test_float64_toggle_reveals_the_true_gradient():
     at = open_page("home")
     at.toggle(key="seed64").set_value(True).run()
     assert not at.exception
-    _, data = chart_titled(at, "vanishes at wh_init=0.1")
-    cell = data[(data.wh_init == "wh_init = 10") & (data.L == 10)]
-    assert cell.grad.tolist() == [2e10] and cell.status.tolist() == ["finite"]
+    _, data = chart(at, "seed_lines")
+    drawn = values(data)
+    cell = drawn[(drawn.wh == "wh_init = 10") & (drawn.L == 10)]
+    assert cell.value.tolist() == [2e10] and cell.status.tolist() == ["finite"]
     assert "2.0000e+10" in texts(at)
 
 
-def test_parameter_radio_switches_the_chart():
+def test_parameter_radio_switches_the_chart_and_says_dwh_bends():
     at = open_page("home")
     at.radio(key="seed_param").set_value("wh").run()
-    spec, data = chart_titled(at, "|dL/dwh|")
-    assert np.isclose(data[(data.wh_init == "wh_init = 1") & (data.L == 10)].grad.iloc[0], 20.0)
+    spec, data = chart(at, "seed_lines")
+    drawn = values(data)
+    assert np.isclose(drawn[(drawn.wh == "wh_init = 1") & (drawn.L == 10)].value.iloc[0], 20.0)
+    assert "grows as 2L" in texts(at)
 
 
 def test_bad_link_on_home_warns():
     at = open_page("home", wh="nan")
     assert not at.exception
-    assert any("**wh**" in w.value for w in at.warning)
+    assert any("**wh**" in w for w in warnings(at))

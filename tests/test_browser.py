@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: deep links, keyboard, shared URLs, page switches, bad links, screenshots."""
+"""End to end in headless Chromium: every interaction the app advertises, on every page, with no console error,
+no failed request and no request outside the server; charts redraw in place; screenshots of every page."""
 from __future__ import annotations
 
 import re
@@ -6,9 +7,10 @@ import re
 import pytest
 from browser_support import (
     CHART,
+    COUNT_EMBEDS_JS,
+    FINGERPRINTS_JS,
     ROOT,
     TIMEOUT_MS,
-    chart_titles,
     choose_option,
     chromium,
     location,
@@ -16,6 +18,7 @@ from browser_support import (
     streamlit_server,
     wait_for_location,
     wait_idle,
+    watch,
 )
 
 try:
@@ -27,10 +30,8 @@ WH = "wh_init: the recurrent weight"
 L_LABEL = "L: sequence length (steps)"
 HOME_H1 = "tinyrnn: why gradients vanish or explode"
 EXPLORER_H1 = "Explorer: one run, every gradient"
-EXPLORER_CHARTS = 4
+CHARTS = {"/": 1, "/Explorer": 5, "/Sweep": 7, "/Training": 4}
 SHOTS = ROOT / "screenshots"
-# Streamlit's own sidebar nav is hidden (config.toml): the sidebar holds our st.page_link list instead.
-VIAS = ["page_link", "main page_link"]  # main: Home's in-page "Explorer: ..." link
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +59,20 @@ def context(browser):
     ctx.close()
 
 
-def open_page(context, server, path: str, min_charts: int = 1):
-    """A new tab at server+path, waited on until the script finished and its charts drew."""
+def open_page(context, server, path: str, min_charts: int | None = None):
+    """A new tab at server+path, waited on until the script finished and its charts drew; page.watched records
+    console errors, failed requests and requests to other hosts (checked by clean())."""
     page = context.new_page()
+    page.watched = watch(page, server.url)
     page.goto(server.url + path)
-    wait_idle(page, min_charts)
+    wait_idle(page, CHARTS.get(path.split("?")[0], 1) if min_charts is None else min_charts)
     return page
+
+
+def clean(page) -> None:
+    """No Streamlit exception box, no console error, no failed request, nothing asked of another host."""
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert not page.watched.problems(), page.watched.problems()
 
 
 def slider_value(page, label: str):
@@ -72,184 +81,220 @@ def slider_value(page, label: str):
 
 
 def heading(page, text: str):
-    """The page's h1 containing text."""
     return page.locator("h1", has_text=text)
 
 
-def no_exception(page) -> None:
-    """No Streamlit exception box anywhere."""
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+def banner(page, text: str):
+    return page.get_by_test_id("stAlert").filter(has_text=text)
 
 
-def gradient_title(page):
-    """The title of the Explorer's gradient chart."""
-    return page.locator(f"{CHART} .role-title", has_text="Gradients after L=")
-
-
-def nudge_wh(page, presses: int = 3) -> str:
-    """Focus the wh thumb, press ArrowRight `presses` times; wait for the URL and charts; return the URL path."""
-    expected = f"{1.0 + presses / 100:.2f}"
-    before = gradient_title(page).text_content()
+def nudge_wh(page, presses: int = 3, start: float = 1.0) -> str:
+    """Focus the wh thumb, press ArrowRight `presses` times; wait for the URL, the banner and the charts."""
+    expected = f"{start + presses / 100:.2f}"
     thumb = page.get_by_role("slider", name=WH)
     thumb.focus()
     for _ in range(presses):
         thumb.press("ArrowRight")
-    url = wait_for_location(page, f"q.get('wh') === '{expected}'")
+    url = wait_for_location(page, f"q.get('wh') === '{expected.rstrip('0').rstrip('.')}'")
     expect(slider_value(page, WH)).to_have_text(expected)
-    expect(gradient_title(page)).not_to_have_text(before)
-    expect(page.get_by_test_id("stAlert").filter(has_text=f"about {expected}")).to_have_count(1)
-    wait_idle(page, EXPLORER_CHARTS)
+    expect(banner(page, f"×{float(expected):.3g} per step")).to_have_count(1)
+    wait_idle(page, CHARTS["/Explorer"])
     return url
 
 
 @pytest.mark.browser
-def test_deep_link_sets_widgets_and_page(context, server):
-    page = open_page(context, server, "/Explorer?wh=2.5&L=7&act=tanh", EXPLORER_CHARTS)
-    expect(heading(page, EXPLORER_H1)).to_be_visible()
-    expect(slider_value(page, WH)).to_have_text("2.50")
-    expect(slider_value(page, L_LABEL)).to_have_text("7")
-    expect(page.get_by_role("combobox", name="activation")).to_have_value("tanh")
-    expect(page.get_by_test_id("stAlert").filter(has_text="after L=7 steps")).to_have_count(1)
-    expect(gradient_title(page)).to_contain_text("Gradients after L=7")
-    assert re.search(r"tanh", page.get_by_test_id("stAlert").first.inner_text())
-    query = location(page)
-    assert all(part in query for part in ("wh=2.5", "L=7", "act=tanh")), query
-    no_exception(page)
+def test_every_page_loads_clean_with_no_outside_request(context, server):
+    for path, n in CHARTS.items():
+        page = open_page(context, server, path)
+        assert page.locator(CHART).count() == n, path
+        icon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\")?.href || ''")
+        assert icon.startswith(server.url), f"favicon from {icon!r}"  # served by us: no outside host
+        clean(page)
+        page.close()
 
 
 @pytest.mark.browser
-def test_keyboard_moves_slider_url_and_charts(context, server):
-    page = open_page(context, server, "/Explorer", EXPLORER_CHARTS)
-    before = chart_titles(page)
-    url = nudge_wh(page, 3)
-    assert "wh=1.03" in url
-    after = chart_titles(page)
-    assert after[0] != before[0] and after[1] != before[1], (before, after)  # trajectory and gradient titles
-    no_exception(page)
+def test_deep_link_sets_widgets_and_page(context, server):
+    page = open_page(context, server, "/Explorer?wh=2.5&L=7&act=tanh")
+    expect(heading(page, EXPLORER_H1)).to_be_visible()
+    expect(slider_value(page, WH)).to_have_text("2.50")
+    expect(page.get_by_test_id("stSlider").filter(has_text=L_LABEL)).to_contain_text("7")
+    expect(page.get_by_role("combobox", name="activation")).to_have_value("tanh")
+    expect(banner(page, "after 7 steps")).to_have_count(1)
+    query = location(page)
+    assert all(part in query for part in ("wh=2.5", "L=7", "act=tanh")), query
+    clean(page)
+
+
+@pytest.mark.browser
+def test_a_slider_move_redraws_every_chart_in_place(context, server):
+    page = open_page(context, server, "/Explorer")
+    before = page.evaluate(FINGERPRINTS_JS)
+    page.evaluate(COUNT_EMBEDS_JS)
+    nudge_wh(page, 3)
+    after = page.evaluate(FINGERPRINTS_JS)
+    assert page.evaluate("window.__embeds") == 0, "a slider move rebuilt a Vega view instead of swapping its data"
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert {0, 2, 3}.issubset(changed), (before, after)  # h_t, gradient vs L and the factors show the new data
+    clean(page)
 
 
 @pytest.mark.browser
 def test_shared_url_reproduces_state_in_fresh_context(context, browser, server):
-    page = open_page(context, server, "/Explorer", EXPLORER_CHARTS)
+    page = open_page(context, server, "/Explorer")
     url = nudge_wh(page, 3)
-    titles = chart_titles(page)
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         other = fresh.new_page()
+        other.watched = watch(other, server.url)
         other.goto(server.url + url)
-        wait_idle(other, EXPLORER_CHARTS)
+        wait_idle(other, CHARTS["/Explorer"])
         expect(slider_value(other, WH)).to_have_text("1.03")
-        expect(slider_value(other, L_LABEL)).to_have_text("10")
-        assert chart_titles(other) == titles
         assert location(other) == url
-        no_exception(other)
+        assert other.evaluate(FINGERPRINTS_JS) == page.evaluate(FINGERPRINTS_JS)
+        clean(other)
     finally:
         fresh.close()
 
 
-def nav_link(page, via: str, target: str):
-    """The link to target ('Home' | 'Explorer'): the sidebar's st.page_link, or one in the main area."""
-    scope = page.get_by_test_id("stMain") if via == "main page_link" and target == "Explorer" else page
-    label = page.get_by_test_id("stMarkdownContainer").filter(has_text=re.compile(rf"^{target}"))
-    return scope.get_by_test_id("stPageLink-NavLink").filter(has=label).first
-
-
-def switch_page(page, via: str, target: str, query_js: str = "true") -> None:
-    """Click through to target and wait for its heading, its path (plus query_js) and its charts."""
-    nav_link(page, via, target).click()
-    home = target == "Home"
-    expect(heading(page, HOME_H1 if home else EXPLORER_H1)).to_be_visible()
-    wait_for_location(page, f"p === '{'/' if home else '/Explorer'}' && ({query_js})")
-    wait_idle(page, 1 if home else EXPLORER_CHARTS)
+def nav(page, label: str):
+    """The sidebar link whose text starts with label."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stPageLink-NavLink").filter(
+        has_text=re.compile(rf"^{label}")).first
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("via", VIAS)
-def test_page_switch_keeps_changed_setting(context, server, via):
-    page = open_page(context, server, "/Explorer", EXPLORER_CHARTS)
+def test_page_switch_keeps_changed_and_deep_linked_settings(context, server):
+    page = open_page(context, server, "/Explorer?L=7")
     nudge_wh(page, 3)
-    switch_page(page, via, "Home", "q.get('wh') === '1.03'")
+    nav(page, "Home").click()
+    expect(heading(page, HOME_H1)).to_be_visible()
+    wait_for_location(page, "p === '/' && q.get('wh') === '1.03' && q.get('L') === '7' && !q.has('log')")
     expect(slider_value(page, WH)).to_have_text("1.03")
-    switch_page(page, via, "Explorer", "q.get('wh') === '1.03'")
-    expect(slider_value(page, WH)).to_have_text("1.03")
-    expect(page.get_by_test_id("stAlert").filter(has_text="about 1.03")).to_have_count(1)
-    no_exception(page)
+    nav(page, "Explorer").click()
+    expect(heading(page, EXPLORER_H1)).to_be_visible()
+    wait_for_location(page, "p === '/Explorer' && q.get('wh') === '1.03' && q.get('L') === '7'")
+    expect(banner(page, "after 7 steps")).to_have_count(1)
+    clean(page)
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("via", VIAS)
-def test_page_switch_keeps_deep_linked_settings(context, server, via):
-    page = open_page(context, server, "/Explorer?wh=1.5&L=7", EXPLORER_CHARTS)
-    switch_page(page, via, "Home")
-    # Streamlit alone drops values that came only from the first URL; tinyrnn.ui.restore_settings carries them
-    expect(slider_value(page, WH)).to_have_text("1.50")
-    expect(slider_value(page, L_LABEL)).to_have_text("7")
-    switch_page(page, via, "Explorer", "q.get('wh') === '1.5'")
-    expect(slider_value(page, WH)).to_have_text("1.50")
-    expect(slider_value(page, L_LABEL)).to_have_text("7")
-    no_exception(page)
+def test_every_lesson_button_loads_its_lesson(context, server):
+    page = open_page(context, server, "/Explorer")
+    for title, words in (("Vanishing", "2.0e-10"), ("Marginal stability", "50 equal terms"),
+                         ("Exploding", "2.0e5"), ("float32 zero", "same float32"),
+                         ("tanh fixed point", "h* = 0.8586"), ("Dead relu", "exactly 0")):
+        page.get_by_role("button", name=title, exact=True).click()
+        expect(banner(page, title).filter(has_text=words)).to_have_count(1)
+        wait_idle(page, CHARTS["/Explorer"])
+        assert "lesson=" in location(page)
+    clean(page)
 
 
 @pytest.mark.browser
-def test_bad_link_warns_for_each_parameter(context, server):
-    page = open_page(context, server, "/Explorer?wh=abc&L=5000&act=%3Cscript%3E", EXPLORER_CHARTS)
+def test_a_lesson_link_shows_its_lesson(context, server):
+    page = open_page(context, server, "/Explorer?lesson=fixed-point&wh=1.5&L=50&act=tanh")
+    expect(banner(page, "tanh fixed point")).to_contain_text("0.394")
+    clean(page)
+
+
+@pytest.mark.browser
+def test_hostile_links_render_nothing_from_the_link(context, server):
+    beacon = "http://127.0.0.1:9/beacon.png"
+    hostile = ("/Explorer?train=" + f"![i]({beacon})" + "&zzz=[Click%20to%20fix](http://127.0.0.1:9/x)"
+               "&wh=%0A%0A**b**%20$\\href{x}{y}$%20:red[x]&act=<img%20src=x>")
+    page = open_page(context, server, hostile)
     warnings = page.get_by_test_id("stAlert").filter(has_text="Link parameter")
-    expect(warnings.filter(has_text="wh = abc")).to_contain_text("is not a number")
-    expect(warnings.filter(has_text="L = 5000")).to_contain_text("is out of range")
-    expect(warnings.filter(has_text="act = <script>")).to_contain_text("is not a known choice")
+    expect(warnings.first).to_be_visible()
+    alerts = page.get_by_test_id("stAlert")
+    assert alerts.locator("img, a, .katex, strong:text-is('b')").count() == 0  # nothing from the link renders
+    assert alerts.locator("[data-testid='stMarkdownContainer'] span[style*='color']").count() == 0
+    expect(slider_value(page, WH)).to_have_text("1.00")  # the page uses the default the warning names
+    expect(warnings.filter(has_text="wh")).to_contain_text("Using 1.0")
+    assert not [r for r in page.watched.outside] and not any(beacon in f for f in page.watched.failed)
+    clean(page)
+
+
+@pytest.mark.browser
+def test_bad_link_warns_for_each_parameter_and_uses_what_it_says(context, server):
+    page = open_page(context, server, "/Explorer?wh=2&wh=3&L=5000&act=%3Cscript%3E")
+    warnings = page.get_by_test_id("stAlert").filter(has_text="Link parameter")
+    expect(warnings.filter(has_text="given 2 times")).to_contain_text("Using 3.0")
+    expect(warnings.filter(has_text="5000")).to_contain_text("is out of range")
     expect(warnings).to_have_count(3)
-    expect(slider_value(page, WH)).to_have_text("1.00")
-    expect(slider_value(page, L_LABEL)).to_have_text("10")
-    expect(page.get_by_role("combobox", name="activation")).to_have_value("relu")
-    assert page.locator(".stException").count() == 0
-    no_exception(page)
+    expect(slider_value(page, WH)).to_have_text("3.00")  # what the warning says is what the slider holds
+    clean(page)
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("size", "suffix"), [((1400, 1000), ""), ((390, 844), "_phone")])
-def test_screenshots(browser, server, size, suffix):
-    SHOTS.mkdir(exist_ok=True)
-    width, height = size
-    ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
-    try:
-        for name, path, charts in (("home", "/", 1), ("explorer", "/Explorer", EXPLORER_CHARTS)):
-            page = ctx.new_page()
-            page.goto(server.url + path)
-            wait_idle(page, charts)
-            page.evaluate("() => document.fonts.ready")
-            no_exception(page)
-            page.screenshot(path=SHOTS / f"{name}{suffix}.png")
-            full = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-            page.set_viewport_size({"width": width, "height": max(height, full)})  # the main pane scrolls, not <body>
-            wait_idle(page, charts)
-            page.screenshot(path=SHOTS / f"{name}{suffix}_full.png")
-            page.close()
-            assert (SHOTS / f"{name}{suffix}.png").stat().st_size > 10_000
-    finally:
-        ctx.close()
-
-
-@pytest.mark.browser
-def test_sweep_page_redraws_the_heatmap_at_a_new_resolution(context, server):
-    page = open_page(context, server, "/Sweep", 3)
+def test_sweep_resolution_change_redraws_the_diagram(context, server):
+    page = open_page(context, server, "/Sweep")
     caption = page.get_by_test_id("stCaptionContainer").filter(has_text="Computed")
     expect(caption).to_contain_text("Computed 200×200 = 40,000 cells")
     choose_option(page, "grid: N wh_init values × L = 1..N", "100")
     expect(caption).to_contain_text("Computed 100×100 = 10,000 cells")
     wait_for_location(page, "q.get('res') === '100'")
-    wait_idle(page, 3)  # every chart drawn again (the big heatmap on a canvas, so no title text to read)
-    no_exception(page)
+    wait_idle(page, CHARTS["/Sweep"])
+    clean(page)
 
 
 @pytest.mark.browser
-def test_training_preset_trains_and_explains_the_divergence(context, server):
-    page = open_page(context, server, "/Training", 3)
-    page.get_by_role("button", name="Exploding TinyRNN").click()
-    expect(page.get_by_test_id("stAlert").filter(has_text="Plain SGD diverged at step 2")).to_have_count(1)
-    wait_idle(page, 3)
-    metrics = page.get_by_test_id("stMetric")
-    expect(metrics.filter(has_text="plain SGD: final loss")).to_contain_text("inf")
-    expect(metrics.filter(has_text="clip events")).to_contain_text("10")
-    # lr 0.005 and clip 10 equal the defaults, so the URL leaves them out; these differ from the defaults:
-    wait_for_location(page, "q.get('act') === 'leaky_relu' && q.get('wh') === '1.5' && q.get('dtype') === 'float64'")
-    no_exception(page)
+def test_clicking_a_phase_cell_opens_it_in_the_explorer(context, server):
+    page = open_page(context, server, "/Sweep")
+    heat = page.locator(CHART).nth(1)
+    heat.scroll_into_view_if_needed()
+    box = heat.locator("canvas, svg.marks").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)  # inside the plot area
+    expect(heading(page, EXPLORER_H1)).to_be_visible()
+    url = wait_for_location(page, "p === '/Explorer' && q.has('wh') && q.has('L')")
+    wh, L = float(re.search(r"wh=([-0-9.]+)", url).group(1)), int(re.search(r"L=(\d+)", url).group(1))
+    assert -3 <= wh <= 3 and 1 <= L <= 200, url  # the diagram spans wh_init -3..3 and L = 1..200
+    wait_idle(page, CHARTS["/Explorer"])
+    expect(slider_value(page, WH)).to_have_text(f"{wh:.2f}")
+    clean(page)
+
+
+@pytest.mark.browser
+def test_float32_and_float64_side_by_side_draws_both_diagrams(context, server):
+    page = open_page(context, server, "/Sweep?compare=true", min_charts=8)
+    expect(page.locator(CHART)).to_have_count(8)  # lines, two diagrams, five per-activation minis
+    for title in ("float32", "float64"):
+        expect(page.get_by_test_id("stMarkdownContainer").filter(has_text=re.compile(rf"^{title}$"))).to_have_count(1)
+    clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("preset, words", [("Exploding TinyRNN", "plain SGD diverged"),
+                                           ("Pascanu's cliff", "plain SGD stuck")])
+def test_each_training_preset_trains_and_explains(context, server, preset, words):
+    page = open_page(context, server, "/Training")
+    page.get_by_role("button", name=preset).click()
+    expect(banner(page, words)).to_have_count(1)
+    wait_idle(page, 6 if preset == "Pascanu's cliff" else 4)
+    clean(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "scheme"), [(1400, "light"), (390, "light"), (1400, "dark")])
+def test_screenshots_fit_the_width(browser, server, width, scheme):
+    """Every page at a laptop's and a phone's width and in the dark theme: no horizontal scroll, no error."""
+    SHOTS.mkdir(exist_ok=True)
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, device_scale_factor=1)
+    try:
+        for name, path in (("home", "/"), ("explorer", "/Explorer"), ("sweep", "/Sweep"), ("training", "/Training")):
+            page = ctx.new_page()
+            page.watched = watch(page, server.url)
+            page.goto(server.url + path)
+            wait_idle(page, CHARTS[path])
+            page.evaluate("() => document.fonts.ready")
+            main = page.get_by_test_id("stMain")
+            full = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+            page.set_viewport_size({"width": width, "height": min(max(900, full), 8000)})
+            wait_idle(page, CHARTS[path])
+            page.screenshot(path=SHOTS / f"{name}_{width}_{scheme}.png")
+            wide = main.evaluate("m => m.scrollWidth - m.clientWidth")
+            assert wide <= 1, f"{name} scrolls sideways by {wide} px at {width} px"
+            clean(page)
+            page.close()
+    finally:
+        ctx.close()

@@ -1,93 +1,108 @@
-"""Chart builders as specs: every one validates against Vega-Lite, and specials are marked, never dropped."""
+"""Chart templates: every one validates against Vega-Lite, stays the same for every setting, and its data puts
+every value where it belongs (zeros, inf and NaN in their bands, never dropped)."""
+import json
+
 import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
 
-from tinyrnn import Config, Report, charts, charts_sweep, charts_train, run
-from tinyrnn.core import phase, train
+from tinyrnn import Config, Report
+from tinyrnn.charts import common, explorer, home, sweep, training
+from tinyrnn.core import train
 from tinyrnn.core.landscape import landscape
-from tinyrnn.core.sweep import sweep
+from tinyrnn.core.phase import gradient_lines, phase_diagram
+from tinyrnn.core.seed import seed_experiment
 
-CASES = {  # one ordinary run and one with every kind of special value
-    "stable": Config(wh_init=0.9, L=12),
-    "overflow": Config(wh_init=10.0, L=60),
-    "dead": Config(wh_init=-0.5, L=6),
-}
+TEMPLATES = [(explorer.trajectory, (True,)), (explorer.trajectory, (False,)), (explorer.gradients, ()),
+             (explorer.by_length, ()), (explorer.factors, ()), (explorer.terms, ()), (home.seed_lines, ("wh",)),
+             (sweep.lines, ("h_init",)), (sweep.heatmap, (400, True)), (sweep.mini, ()),
+             (training.loss, ()), (training.grad_norm, ()), (training.params, ()),
+             (training.landscape, ("wh", "wx", "plain SGD"))]
+CASES = {"stable": Config(wh_init=0.9, L=12), "overflow": Config(wh_init=10.0, L=60), "dead": Config(wh_init=-0.5, L=6),
+         "cancelled": Config(wh_init=10.0, L=10), "underflow": Config(wh_init=0.1, L=60)}
 
 
-def spec(chart) -> dict:
+@pytest.mark.parametrize("build, args", TEMPLATES, ids=lambda v: getattr(v, "__name__", str(v)))
+def test_every_template_validates_and_names_itself(build, args):
     with alt.data_transformers.disable_max_rows():
-        return chart.to_dict(validate=True)  # raises if the spec is not valid Vega-Lite
-
-
-def main_data(d: dict) -> pd.DataFrame:
-    return pd.DataFrame(d["datasets"][d["data"]["name"]] if "data" in d else next(iter(d["datasets"].values())))
+        build.build(*args).to_dict(validate=True)  # raises if the spec is not valid Vega-Lite
+    spec = build(*args)
+    assert spec["usermeta"]["chart"] == build.__name__
+    assert build(*args) is spec  # built once per layout, then reused
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_explorer_charts_validate_and_keep_every_value(case):
-    r = run(CASES[case])
-    frame, grads = Report.from_config(r.config).frame, r.grads_frame()
-    by_length = sweep(r.config, [r.config.wh_init], r.config.L, params=("h_init", "wh", "wy", "wx"))
+def test_explorer_data_keeps_every_value_and_the_spec_never_changes(case):
+    report = Report.from_config(CASES[case])
+    L = report.config.L
+    before = json.dumps(explorer.trajectory(True))
     for log in (True, False):
-        d = spec(charts.trajectory(frame, log, "title"))
-        assert len(main_data(d)) == r.config.L + 1 and d["title"] == "title"
-    d = spec(charts.gradient_dots(grads, "g"))
-    data = main_data(d)
-    assert len(data) == 4
-    if case == "overflow":
-        assert set(data.status) <= {"NaN", "inf"} and len(data) == 4  # drawn as markers, not dropped
-    if case == "dead":
-        assert (data.status == "exactly 0").sum() >= 2
-    assert len(main_data(spec(charts.gradient_vs_length(by_length, r.config.L, "l")))) == 4 * r.config.L
-    spec(charts.factors_and_gain(frame, "f"))
+        d = explorer.trajectory_data(report, log)
+        assert len(d["main"]) + len(d["special"]) == L + 1
+    assert json.dumps(explorer.trajectory(True)) == before
+    d = explorer.gradients_data(report)
+    assert len(d["main"]) + len(d["special"]) == 4
+    statuses = set(d["special"].status.astype(str))
+    want = {"overflow": {"NaN"}, "dead": {"exactly 0"}, "cancelled": {"cancelled"}, "underflow": {"underflow"},
+            "stable": set()}[case]
+    assert statuses == want, statuses
+    d = explorer.by_length_data(report)
+    assert len(d["main"]) + len(d["special"]) == 4 * L and d["chosen"].L.tolist() == [L]
+    d = explorer.factors_data(report)
+    assert len(d["main"]) + len(d["special"]) == 2 * L + 1
+    for k in (1, 3, L):
+        d = explorer.terms_data(report, k)
+        assert len(d["main"]) + len(d["special"]) == L
+        kept = pd.concat([d["main"], d["special"]]).kept
+        assert (kept == "kept").sum() == min(k, L)
 
 
-def test_log_axes_put_zeros_below_and_infinities_above_the_finite_range():
-    df = charts.with_log_position(pd.DataFrame({"v": [1e-3, 10.0, 0.0, np.inf, np.nan]}), "v")
-    assert df.status.tolist() == ["finite", "finite", "exactly 0", "inf", "NaN"]
-    assert df.y.tolist() == [1e-3, 10.0, 1e-4, 100.0, 100.0]
+def test_zeros_never_sit_on_a_log_axis():
+    status, y, band = common.split([1e-3, 10.0, 0.0, np.inf, np.nan, -2.0])
+    assert status.tolist() == ["finite", "finite", "exactly 0", "inf", "NaN", "finite"]
+    assert band.tolist() == ["", "", "bottom", "top", "top", ""]
+    assert y[-1] == 2.0  # a log axis shows |value|; the sign travels separately
+    status, y, band = common.split([0.0, np.inf], log=False)
+    assert band.tolist() == ["", "top"]  # on a linear axis 0 is an ordinary point
 
 
-def test_special_shape_legend_lists_only_what_occurs():
-    scale = charts.special_shapes(pd.DataFrame({"status": ["finite", "inf"]}))
-    assert scale.to_dict()["domain"] == ["inf"]
+def test_sweep_and_home_data():
+    seed = seed_experiment()
+    d = home.seed_data(seed, "h_init")
+    assert len(d["main"]) + len(d["special"]) == 18
+    assert d["special"].status.astype(str).tolist() == ["cancelled"]
+    out = phase_diagram(Config(), 3.0, 40, "h_init")
+    d = sweep.heatmap_data(out, (1.0, 10))
+    assert len(d["finite"]) + len(d["special"]) == 40 * 40
+    lines = gradient_lines(Config(), [0.1, 10.0], 12, "wh")
+    d = sweep.lines_data(lines)
+    assert len(d["main"]) + len(d["special"]) == 24
 
 
-def test_seed_chart_labels_the_cancelled_zero():
-    rows = [{"wh_init": 10.0, "L": L, "param": "h_init", "grad": run(Config(wh_init=10.0, L=L)).grads["h_init"]}
-            for L in (5, 10)]
-    d = spec(charts.seed_lines(pd.DataFrame(rows), "h_init", "t"))
-    assert "float32 rounding, not vanishing" in str(d)
-
-
-def test_sweep_charts_validate():
-    out = phase.phase_diagram(Config(), 3.0, 40, "h_init")
-    d = spec(charts_sweep.heatmap(out["cells"], out["boundary"], "h", 20.0, here=(1.0, 10), select="0"))
-    assert len(d["layer"]) == 4  # finite cells, special cells, boundary, you-are-here
-    assert d["layer"][0]["encoding"]["color"]["scale"]["domainMid"] == 0
-    spec(charts_sweep.lines(phase.gradient_lines(Config(), [0.1, 10.0], 12, "wh"), "wh", "t"))
-    row = pd.concat([out["cells"].assign(activation=a) for a in ("relu", "tanh")])
-    spec(charts_sweep.minis(row, "m", 20.0))
-
-
-def test_training_charts_validate_and_show_the_stop():
+def test_training_data_shows_the_stop():
     preset = train.TRAINING_PRESETS["Exploding TinyRNN"]
     plain = train.train(preset["config"], **{**preset["train"], "clip": None}).assign(run="plain SGD")
     clipped = train.train(preset["config"], **preset["train"]).assign(run="clipped SGD")
     both = pd.concat([plain, clipped], ignore_index=True)
-    d = spec(charts_train.loss_chart(both, "loss"))
-    assert "inf" in set(main_data(d).status)
-    spec(charts_train.grad_norm_chart(both, 10.0, "g"))
-    spec(charts_train.params_chart(both, ["h_init", "wh", "wy"], "p"))
-    cfg = preset["config"]
-    grid = landscape(cfg, "wh", "wy", np.linspace(1, 2, 5), np.linspace(0.5, 1.5, 5))
-    spec(charts_train.landscape_panel(grid, clipped, "wh", "wy", "clipped SGD", "c", (-1.0, 3.0)))
+    d = training.loss_data(both)
+    assert "inf" in set(d["special"].status.astype(str))
+    assert len(training.params_data(plain, ["wh"])["main"]) == 3  # wh itself stays finite until the stop
+    d = training.grad_norm_data(both, 10.0, "norm")
+    assert d["threshold"].y.tolist() == [10.0]
+    grid = landscape(preset["config"], "wh", "wy", np.linspace(1, 2, 5), np.linspace(0.5, 1.5, 5))
+    d = training.landscape_data(grid, clipped, "wh", "wy", training.shade_range(grid))
+    assert len(d["grid"]) == 25 and len(d["start"]) == 1
 
 
-def test_edges_stay_inside_float_range():
-    assert charts.edges([1e-3, 10.0]) == (1e-4, 100.0)
-    lo, hi = charts.edges([5e-324, 1.7e308])
-    assert lo == 5e-324 and hi == 1.7e308  # a tenth of the smallest subnormal is 0, ten times the largest is inf
-    assert charts.edges([0.0, np.inf, np.nan]) == (0.1, 10.0)
+def test_colours_keep_three_to_one_contrast_in_both_themes():
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    light, dark = luminance("#FFFFFF"), luminance("#0E1117")
+    for colour in [common.BLUE, common.VERMILLION, common.GREEN, common.PURPLE, common.GREY,
+                   *common.SPECIAL_COLORS.values()]:
+        lum = luminance(colour)
+        assert (light + 0.05) / (lum + 0.05) >= 3 and (lum + 0.05) / (dark + 0.05) >= 3, colour

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from tinyrnn import Config, run
-from tinyrnn.core.phase import STATUSES, boundary, cell_center, parse_wh_list
+from tinyrnn.app.sweep_inputs import cell_center, parse_wh_list
+from tinyrnn.core.phase import STATUSES, boundary
 from tinyrnn.core.phase import gradient_lines as lines
 from tinyrnn.core.phase import phase_diagram as phase
 
@@ -76,19 +77,21 @@ def test_boundary_interpolates_sign_changes():
 
 
 def test_parse_wh_list_explains_each_rejected_entry():
-    values, problems = parse_wh_list("0.1, abc, 1, 1, 50, nan, -2; 3")
-    assert values == [0.1, 1.0, -2.0, 3.0]
-    assert problems == ["'abc' is not a number", "1 is listed twice", "50 is outside -12..12",
-                        "nan is outside -12..12"]
+    values, problems = parse_wh_list("0.1, abc, 1, 1, 50, nan, -2; 3\n4")
+    assert values == [0.1, 1.0, -2.0, 3.0, 4.0]  # commas, semicolons and new lines all separate
+    assert problems == ["`abc` is not a number", "1 is listed twice", "`50` is outside -12..12",
+                        "`nan` is not a number"]
     assert parse_wh_list(",".join(str(i) for i in range(10)))[1][-1] == "only 8 values fit; 9 was left out"
+    values, problems = parse_wh_list(",".join(["1"] * 30000))  # a crafted link: bounded work, bounded words
+    assert values == [1.0] and len(problems) == 50 and "only the first 50 were read" in problems[-1]
 
 
 def test_cell_center_rounds_to_slider_steps_and_clips():
     assert cell_center({"wh_lo": 1.99, "wh_hi": 2.02, "L_lo": 6.5, "L_hi": 7.5}) == (2.0, 7)
-    assert cell_center({"wh_lo": 11.9, "wh_hi": 12.2, "L_lo": 999.5, "L_hi": 1003.5}) == (12.0, 1000)
+    assert cell_center({"wh_lo": 11.9, "wh_hi": 12.2, "L_lo": 999.5, "L_hi": 1003.5}) == (12.0, 1002)  # half to even
     assert cell_center({"wh_lo": -0.01, "wh_hi": 0.0, "L_lo": -3, "L_hi": 0}) == (-0.01, 1)
 
 
 def test_block_size_divides_the_grid_or_draws_everything():
-    from tinyrnn.core.phase import _block_size
+    from tinyrnn.core.phase import _block_size  # private: imported for this test only
     assert [_block_size(r, 100) for r in (50, 100, 200, 400, 800, 150, 101)] == [1, 1, 2, 4, 8, 2, 1]

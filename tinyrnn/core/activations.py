@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .names import ACTIVATION_NAMES
+from .names import ACTIVATION_NAMES, ACTIVATION_WORDS
 
 LEAKY_SLOPE = 0.01  # PyTorch's default negative_slope for leaky_relu
 
@@ -51,16 +51,16 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("relu", torch.relu, _relu_backward, (0.0, 1.0), False, 1.0,
-                   "max(0, a): slope 1 for a > 0, 0 otherwise"),
+                   ACTIVATION_WORDS["relu"]),
         Activation("tanh", torch.tanh, lambda g, a, h: _aten.tanh_backward(g, h), None, True, 1.0,
-                   "tanh(a): slope 1 - tanh(a)^2, at most 1, near 0 when |a| is large"),
+                   ACTIVATION_WORDS["tanh"]),
         Activation("sigmoid", torch.sigmoid, lambda g, a, h: _aten.sigmoid_backward(g, h), None, True, 0.25,
-                   "1/(1+e^-a): slope s(1-s), at most 1/4"),
+                   ACTIVATION_WORDS["sigmoid"]),
         Activation("identity", lambda a: a, lambda g, a, h: g, (1.0, 1.0), False, 1.0,
-                   "a: slope 1 everywhere, the linear RNN"),
+                   ACTIVATION_WORDS["identity"]),
         Activation("leaky_relu", lambda a: F.leaky_relu(a, LEAKY_SLOPE),
                    _leaky_backward, (LEAKY_SLOPE, 1.0), False, 1.0,
-                   "a for a > 0, 0.01*a otherwise: slope 1 or 0.01"),
+                   ACTIVATION_WORDS["leaky_relu"]),
     )
 }
 

@@ -63,7 +63,7 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
     dyn is dynamics(result) and reference the float64 run of the same setting; each is computed here
     when not given (a Report passes both, so that a setting is computed once).
     """
-    cfg, L = result.config, result.config.L
+    cfg = result.config
     dyn = dyn or dynamics(result)
     factors, log_gain, mean = dyn.factors, dyn.log10_gain, dyn.mean_factor
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import PARAMS, Config
+from .config import PARAMS, Config, whole_number
 from .model import TinyRNN
 
 
@@ -37,14 +37,20 @@ class Result:
         })
 
 
-def run(config: Config) -> Result:
-    """Run the seed's experiment for one Config and return plain numbers."""
+def run(config: Config, truncate: int | None = None) -> Result:
+    """Run the seed's experiment for one Config and return plain numbers.
+
+    truncate=k backpropagates through the last k steps only (h_{L-k} is detached, as truncated BPTT does);
+    the forward pass, and so the loss, are unchanged.
+    """
     if not isinstance(config, Config):
         raise ValueError(f"config={config!r} must be a tinyrnn Config, e.g. Config(wh_init=0.5, L=10)")
+    if truncate is not None:
+        truncate = whole_number("truncate", truncate, 1, config.L)
     model = TinyRNN(config)  # a fresh module per call: no .grad is ever shared
     dtype = config.torch_dtype
     x_seq = torch.ones(config.L, dtype=dtype)
-    y_seq, h_seq, a_seq = model(x_seq)
+    y_seq, h_seq, a_seq = model(x_seq, detach_at=None if truncate is None else config.L - truncate)
     y_last = y_seq[-1]
     y_true = config.target_for(y_last)  # the seed's y_L - offset unless a fixed target is set
     loss = torch.nn.MSELoss()(y_last, y_true)
@@ -56,5 +62,10 @@ def run(config: Config) -> Result:
         outputs=y_seq.detach().numpy().copy(),
         target=float(y_true),
         loss=float(loss.detach()),
-        grads={name: float(getattr(model, name).grad) for name in PARAMS},
+        grads={name: _grad(getattr(model, name)) for name in PARAMS},
     )
+
+
+def _grad(tensor: torch.Tensor) -> float:
+    """A parameter's gradient; a parameter cut off from the loss (truncated before h_0) gets exactly 0."""
+    return 0.0 if tensor.grad is None else float(tensor.grad)

@@ -80,3 +80,13 @@ def _values(name: str, values) -> np.ndarray:
     if arr.ndim != 1 or arr.size == 0 or not np.isfinite(arr).all():
         raise ValueError(f"{name} must be a non-empty 1-D list of finite numbers, got {values!r}")
     return arr
+
+
+def window(path: pd.DataFrame, x: str, y: str, cells: int = 80, pad: float = 0.3,
+           least: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Grid values around a training path: its finite points' range, padded by `pad` of the span (at least
+    `least` wide), `cells` values per side."""
+    finite = path[np.isfinite(path[x]) & np.isfinite(path[y])]
+    lo_x, hi_x, lo_y, hi_y = finite[x].min(), finite[x].max(), finite[y].min(), finite[y].max()
+    pad_x, pad_y = max(hi_x - lo_x, least) * pad, max(hi_y - lo_y, least) * pad
+    return np.linspace(lo_x - pad_x, hi_x + pad_x, cells), np.linspace(lo_y - pad_y, hi_y + pad_y, cells)

@@ -22,11 +22,17 @@ class TinyRNN(nn.Module):
         self.wx = torch.tensor(config.wx, dtype=dtype, requires_grad=True)
         self.wy = nn.Parameter(torch.tensor(config.wy, dtype=dtype))
 
-    def forward(self, x_seq: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Run over x_seq; return outputs y_1..y_L, hiddens h_0..h_L, pre-activations a_1..a_L."""
+    def forward(self, x_seq: torch.Tensor, detach_at: int | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Run over x_seq; return outputs y_1..y_L, hiddens h_0..h_L, pre-activations a_1..a_L.
+
+        detach_at=s cuts the graph at h_s (h_s.detach()): backprop then stops there, as truncated BPTT does.
+        """
         h = self.h_init
         h_list, y_list, a_list = [h], [], []
-        for x in x_seq:
+        for t, x in enumerate(x_seq):
+            if t == detach_at:
+                h = h.detach()
             a = self.wh * h + self.wx * x  # same expression and order as the seed
             h = self.act(a)
             y_list.append(self.wy * h)

@@ -10,6 +10,13 @@ from __future__ import annotations
 # that thirty workshop users share responsive.
 L_MAX = 2000
 ACTIVATION_NAMES = ("relu", "tanh", "sigmoid", "identity", "leaky_relu")
+ACTIVATION_WORDS = {  # what each activation is, in one line (the controls' help and the registry read these)
+    "relu": "max(0, a): slope 1 for a > 0, 0 otherwise",
+    "tanh": "tanh(a): slope 1 - tanh(a)^2, at most 1, near 0 when |a| is large",
+    "sigmoid": "1/(1+e^-a): slope s(1-s), at most 1/4",
+    "identity": "a: slope 1 everywhere, the linear RNN",
+    "leaky_relu": "a for a > 0, 0.01*a otherwise: slope 1 or 0.01",
+}
 DTYPE_NAMES = ("float32", "float64")
 PARAMS = ("h_init", "wh", "wy", "wx")  # what gets a gradient; wx is frozen in the model, trainable in train()
 # A gradient's name -> the Config field that holds the parameter's starting value (the one place they differ).

@@ -94,30 +94,3 @@ def boundary(wh: np.ndarray, mean_log_factor: np.ndarray) -> pd.DataFrame:
     i, t = np.nonzero(cross)
     frac = a[i, t] / (a[i, t] - b[i, t])
     return pd.DataFrame({"wh_init": wh[i] + frac * (wh[i + 1] - wh[i]), "L": t + 1})
-
-
-def parse_wh_list(text: str, lo: float = -12.0, hi: float = 12.0, most: int = 8) -> tuple[list[float], list[str]]:
-    """Comma-separated wh_init values -> (the valid ones, a plain sentence for each rejected entry)."""
-    values, problems = [], []
-    for part in [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]:
-        try:
-            v = float(part)
-        except ValueError:
-            problems.append(f"'{part[:20]}' is not a number")
-            continue
-        if not np.isfinite(v) or not lo <= v <= hi:
-            problems.append(f"{part[:20]} is outside {lo:g}..{hi:g}")
-        elif v in values:
-            problems.append(f"{v:g} is listed twice")
-        elif len(values) == most:
-            problems.append(f"only {most} values fit; {v:g} was left out")
-        else:
-            values.append(v)
-    return values, problems
-
-
-def cell_center(point: dict, wh_limit: float = 12.0, L_limit: int = 1000) -> tuple[float, int]:
-    """A clicked heatmap cell (its wh/L bounds) -> the (wh_init, L) it stands for, rounded to the sliders' steps."""
-    wh = float(np.clip((point["wh_lo"] + point["wh_hi"]) / 2, -wh_limit, wh_limit))
-    L = int(np.clip(round((point["L_lo"] + point["L_hi"]) / 2), 1, L_limit))
-    return round(wh, 2), L

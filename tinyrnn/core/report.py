@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .analysis import Dynamics, dynamics, step_frame
@@ -15,6 +16,7 @@ from .config import PARAMS, Config
 from .diagnosis import Diagnosis, diagnose
 from .engine import Result, run
 from .phase import gradient_lines
+from .status import classify, exact_zeros
 from .witnesses import reference_run, witnesses
 
 
@@ -38,7 +40,17 @@ class Report:
         result = run(config)
         reference = result if config.dtype == "float64" else reference_run(config)
         dyn = dynamics(result)
+        diagnosis = diagnose(result, dyn, reference)
         return cls(config=config, result=result, reference=reference, dynamics=dyn,
-                   frame=step_frame(result, dyn), grads=result.grads_frame(),
+                   frame=step_frame(result, dyn), grads=graded_gradients(result, diagnosis),
                    by_length=gradient_lines(config, [config.wh_init], config.L, PARAMS),
-                   diagnosis=diagnose(result, dyn, reference), witnesses=witnesses(result, reference))
+                   diagnosis=diagnosis, witnesses=witnesses(result, reference))
+
+
+def graded_gradients(result: Result, diagnosis: Diagnosis) -> pd.DataFrame:
+    """The gradients frame with each value's status: exactly 0, underflow, cancelled, inf, NaN or finite."""
+    cfg, grads = result.config, result.grads_frame()
+    exact = exact_zeros(cfg.activation, [cfg.wh_init], cfg.wx, cfg.h_init, result.preacts[:, None])
+    no_signal = diagnosis.word == "no signal"
+    zero_is_exact = [bool(exact[p][-1, 0]) or no_signal or (cfg.wy == 0 and p != "wy") for p in grads.param]
+    return grads.assign(status=classify(grads.grad, diagnosis.word == "cancelled", np.array(zero_is_exact)))

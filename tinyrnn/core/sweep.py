@@ -70,7 +70,7 @@ def _sweep(config: Config, wh: torch.Tensor, L_max: int, tangents: bool, extras:
     if tangents:  # dL/dtheta = dL/dh_L * dh_L/dtheta; a zero upstream gives exactly 0, as the reverse pass
         # does, even where the tangent itself overflowed (0 * inf would be NaN)
         up64 = up.double()
-        grads = {p: torch.where(up64 == 0, torch.zeros_like(d[p]), up64 * d[p]).to(dtype) for p in d}
+        grads = {p: torch.where(up64 == 0, 0.0, up64 * d[p]).to(dtype) for p in d}
     else:
         grads = _replay(act, wh, H, A, up)
     grads["wy"] = g * H[1:]

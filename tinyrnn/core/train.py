@@ -89,25 +89,30 @@ def suggest_clip(config: Config, lr: float, params: Sequence[str] = ("h_init", "
     return float(norms.mean())
 
 
-def pascanu_config(w: float = 5.0, b: float = -2.0, dtype: str = "float64") -> Config:
-    """Pascanu, Mikolov & Bengio 2013's x_t = w*sigmoid(x_{t-1}) + b, x_0 = 0.5, E = (sigmoid(x_50) - 0.7)^2."""
-    # With h_t = sigmoid(x_t): h_t = sigmoid(w*h_{t-1} + b*1), h_0 = sigmoid(0.5), y = 1*h_50, target 0.7.
-    return Config(activation="sigmoid", wh_init=w, wx=b, h_init=1.0 / (1.0 + math.exp(-0.5)), wy=1.0,
-                  L=50, target=0.7, dtype=dtype)
+def pascanu_config(w: float = 5.0, b: float = -2.0, dtype: str = "float64", h0: float | None = None) -> Config:
+    """Pascanu, Mikolov & Bengio 2013's x_t = w*sigmoid(x_{t-1}) + b, x_0 = 0.5, E = (sigmoid(x_50) - 0.7)^2.
+
+    With h_t = sigmoid(x_t): h_t = sigmoid(w*h_{t-1} + b*1), h_0 = sigmoid(0.5), y = 1*h_50, target 0.7.
+    h0 replaces h_0 = sigmoid(0.5) = 0.6225 with a value a link can carry exactly (two decimals).
+    """
+    start = 1.0 / (1.0 + math.exp(-0.5)) if h0 is None else h0
+    return Config(activation="sigmoid", wh_init=w, wx=b, h_init=start, wy=1.0, L=50, target=0.7, dtype=dtype)
 
 
 # train(p["config"], **p["train"]) runs the clipped version; pass clip=None to watch plain SGD fail.
 # The numbers in the descriptions were measured with this engine in float64 (tests/test_train.py checks them).
 TRAINING_PRESETS: dict[str, dict] = {
     "Pascanu's cliff": {
-        # Start on the plateau (loss 0.47). The cliff is where the attractor of h -> sigmoid(wh*h + wx)
-        # that h_0 falls into switches from low (h ~ 0) to high (h ~ 1); its wall is ~1e-4 thin.
-        "config": pascanu_config(w=6.0, b=-4.5),
+        # Start on the plateau (loss 0.48). The cliff is where the attractor of h -> sigmoid(wh*h + wx)
+        # that h_0 falls into switches from low (h ~ 0) to high (h ~ 1); its wall is ~1e-4 thin, so whether
+        # plain SGD lands on it depends on the start to the last digit (h_0 = 0.7 lands on it; 0.69 and 0.71 do not).
+        "config": pascanu_config(w=6.0, b=-5.0, h0=0.7),
         "train": {"steps": 500, "lr": 1.0, "clip": 1.0, "clip_mode": "norm", "params": ("wh", "wx")},
-        "description": "Pascanu et al.'s sigmoid unit starts on a plateau and plain SGD (lr 1) creeps to the cliff, "
-                       "where at step 63 the gradient norm leaps from 0.1 to 1.7e3 and one update throws (wh, wx) "
-                       "to (901, 1436), a saturated flat where the loss stays 0.09 for ever; clipping the norm to 1 "
-                       "tames that step and the loss falls to 3e-5 in 500 steps.",
+        "description": "Pascanu et al.'s sigmoid unit starts on a plateau and plain SGD (lr 1) creeps down it "
+                       "(|gradient| below 0.25); at step 104 it reaches the cliff, the gradient norm leaps from "
+                       "0.13 to 197 and one update throws (wh, wx) to (118, 159), a saturated flat where the "
+                       "gradient is exactly 0 and the loss stays 0.09 for ever; clipping the norm to 1 tames that "
+                       "step and the loss falls to 7e-5.",
     },
     "Exploding TinyRNN": {
         # leaky_relu, not relu: with relu the first plain step (wh 1.5 -> -216) switches the unit off for
@@ -162,3 +167,24 @@ def _check(config, steps, lr, clip, clip_mode, params, on_step) -> tuple[str, ..
     if on_step is not None and not callable(on_step):
         raise ValueError(f"on_step={on_step!r} must be None or a function on_step(step, row)")
     return params
+
+
+def outcome(frame: pd.DataFrame, dtype: str) -> tuple[str, str] | None:
+    """How one run ended, in words: (kind, sentence) with kind in cannot start / diverged / stuck / nothing to
+    learn, or None for an ordinary run. frame is train()'s output."""
+    last = frame.iloc[-1]
+    finite = bool(np.isfinite(last.loss) and np.isfinite(last.grad_norm))
+    if len(frame) == 1 and not finite:
+        return ("cannot start", f"at the starting point the forward pass already gives loss {last.loss:.3g} and "
+                                f"|gradient| {last.grad_norm:.3g} (y_L overflows {dtype}), so no step size or "
+                                "clipping can help. Lower L or |wh|, or switch to float64.")
+    if not finite:
+        return ("diverged", f"the loss became {last.loss:.3g} at step {int(last.step)}, after the gradient norm "
+                            f"reached {frame.grad_norm.iloc[-2]:.3g}; training stopped there.")
+    if frame.loss.iloc[0] == 0:
+        return ("nothing to learn", "y_L already equals the target, so the loss is 0 from the start. Move the "
+                                    "target or a parameter.")
+    if last.grad_norm == 0 and last.loss > 1e-12:
+        return ("stuck", f"at loss {last.loss:.3g} the gradient is exactly 0 (a dead or saturated unit), so no "
+                         "learning rate can move it.")
+    return None

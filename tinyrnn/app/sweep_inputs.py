@@ -1,0 +1,44 @@
+"""The Sweep page's inputs: a typed list of wh_init values, and a clicked phase-diagram cell."""
+from __future__ import annotations
+
+import re
+
+from .controls import CONTROLS, shown
+from .links import listing, literal, parse_number
+
+MOST_VALUES = 8  # lines on one chart stay readable
+MOST_ENTRIES = 50  # a list longer than this (a crafted link) is not read past here: bounded work, bounded words
+
+
+def parse_wh_list(text: str, lo: float = -12.0, hi: float = 12.0) -> tuple[list[float], list[str]]:
+    """wh_init values separated by commas, semicolons or new lines -> (the valid ones, a sentence per problem).
+
+    Numbers follow the links' one rule (ASCII decimals: 1.5, -2, 1e-3); every entry quoted back is shown as a
+    literal, never as Markdown.
+    """
+    entries = [p.strip() for p in re.split(r"[,;\n]", str(text)) if p.strip()]
+    values, problems = [], []
+    for part in entries[:MOST_ENTRIES]:
+        v = parse_number(part)
+        if v is None:
+            problems.append(f"{literal(part, 20)} is not a number")
+        elif not lo <= v <= hi:
+            problems.append(f"{literal(part, 20)} is outside {lo:g}..{hi:g}")
+        elif shown(CONTROLS["wh"], v) in values:
+            problems.append(f"{v:g} is listed twice")
+        elif len(values) == MOST_VALUES:
+            problems.append(f"only {MOST_VALUES} values fit; {v:g} was left out")
+        else:
+            values.append(shown(CONTROLS["wh"], v))
+    if len(entries) > MOST_ENTRIES:
+        problems.append(f"the list has {len(entries)} entries; only the first {MOST_ENTRIES} were read "
+                        f"(the rest start {listing(entries[MOST_ENTRIES:], 2)})")
+    return values, problems
+
+
+def cell_center(point: dict) -> tuple[float, int]:
+    """A clicked phase-diagram cell (its wh/L bounds) -> the (wh_init, L) it stands for, as the sliders hold them."""
+    wh, L = CONTROLS["wh"], CONTROLS["L"]
+    centre = min(max((float(point["wh_lo"]) + float(point["wh_hi"])) / 2, wh.lo), wh.hi)
+    length = int(min(max(round((float(point["L_lo"]) + float(point["L_hi"])) / 2), L.lo), L.hi))
+    return shown(wh, centre), length

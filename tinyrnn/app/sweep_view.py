@@ -1,0 +1,57 @@
+"""The Sweep page's phase diagram (one panel, or float32 beside float64) and its row of per-activation diagrams."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ..charts import sweep as sw
+from ..core.config import Config
+from ..core.names import ACTIVATION_NAMES
+from . import cached, widgets
+from .state import go_to
+from .sweep_inputs import cell_center
+
+MINI = 40  # cells per side of each per-activation diagram
+
+
+def _picked(key: str) -> None:
+    """on_select: open the clicked cell in the Explorer (wh_init and L set, then the page switches)."""
+    selection = (st.session_state.get(key) or {}).get("selection", {})
+    points = [point for picked in selection.values() for point in (picked or [])]
+    if points:
+        wh, L = cell_center(points[0])
+        go_to("explorer", {"wh": wh, "L": L})
+
+
+def phase_panel(cfg: Config, span: float, res: int, param: str, compare: bool) -> None:
+    """The phase diagram in cfg's number format, or float32 and float64 side by side; a click opens the cell."""
+    dtypes = ("float32", "float64") if compare else (cfg.dtype,)
+    here = (cfg.wh_init, cfg.L) if abs(cfg.wh_init) <= span and cfg.L <= res else None
+    columns = st.columns(len(dtypes))
+    for column, dtype in zip(columns, dtypes, strict=True):
+        out = cached.phase(cfg.replace(dtype=dtype), span, res, param)
+        with column:
+            key = f"phase_{dtype}"
+            widgets.chart_title(f"{dtype}: blue vanishes, orange explodes" if not compare else dtype)
+            widgets.draw(sw.heatmap(380 if compare else 460, True), sw.heatmap_data(out, here), key=key,
+                         on_select=lambda key=key: _picked(key), selection_mode=["cell", "special"])
+            st.caption(sw.heatmap_caption(out, res, (dtype,), out["seconds"]))
+            note = sw.reach(out)
+            if note:
+                st.caption(note)
+            widgets.download(out["cells"], f"phase_diagram_{dtype}.csv", f"Download the drawn {dtype} grid (CSV)")
+    if compare:
+        st.info("Cells special in float32 (cancelled, underflow) but coloured in float64 are rounding artefacts, "
+                "not vanishing or exploding gradients.", icon=":material/search:")
+
+
+def activation_row(cfg: Config, span: float, param: str) -> None:
+    """One small diagram per activation, same parameter and range, on one shared colour scale."""
+    cells = {act: cached.phase(cfg.replace(activation=act), span, MINI, param)["cells"] for act in ACTIVATION_NAMES}
+    reach = sw.shared_reach(list(cells.values()))
+    widgets.chart_title(f"log10 |dL/d{param}| per activation ({MINI}×{MINI} each, one colour scale to 10^±{reach})")
+    for column, (act, grid) in zip(st.columns(len(cells)), cells.items(), strict=True):
+        with column:
+            st.markdown(f"**{act}**")
+            widgets.draw(sw.mini(), sw.mini_data(grid, reach), key=f"mini_{act}")
+    st.caption("tanh and sigmoid saturate, so their exploding region shrinks or disappears (sigmoid's slope is at "
+               "most 1/4); relu dies for negative wh; identity depends on |wh| only. Colours as in the diagram above.")

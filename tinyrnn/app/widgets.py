@@ -1,0 +1,96 @@
+"""Streamlit widgets and elements the pages share: URL-bound controls, charts from templates, banners, downloads."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..charts.common import with_data
+from . import links
+from .controls import CONTROLS, MODEL_KEYS, Control, config_from, lengths
+from .state import page_links, remember
+
+BANNER = {"ok": st.success, "info": st.info, "warn": st.warning, "error": st.error}
+ICONS = {"ok": ":material/check_circle:", "info": ":material/info:", "warn": ":material/warning:",
+         "error": ":material/error:"}
+
+
+def widget(control: Control, where=st):
+    """Render one URL-bound widget and return its value (also kept for the next page)."""
+    common = {"key": control.key, "bind": "query-params", "help": control.help or None}
+    if control.kind == "choice":
+        value = where.selectbox(control.label, control.options, index=control.options.index(control.default),
+                                **common)
+    elif control.kind == "bool":
+        value = where.toggle(control.label, value=control.default, **common)
+    elif control.kind == "text":
+        value = where.text_input(control.label, value=control.default, max_chars=400, **common)
+    elif control.kind == "multi":
+        value = where.multiselect(control.label, control.options, default=control.default, **common)
+    elif control.options:  # whole numbers on marks (L, k): fine steps where lessons live, coarse beyond
+        linked = links.mark_from_link(control, st.query_params.get_all(control.key))
+        extra = st.session_state.setdefault("_marks", {}).setdefault(control.key, set())
+        if linked is not None:
+            extra.add(linked)
+        current = st.session_state.get(control.key)
+        if isinstance(current, int) and current not in control.options:
+            extra.add(current)
+        options = tuple(sorted(set(lengths()) | extra))
+        value = where.select_slider(control.label, options, value=control.default, **common)
+    else:
+        cast = int if control.kind == "int" else float
+        value = where.slider(control.label, cast(control.lo), cast(control.hi), cast(control.default),
+                             cast(control.step), format=f"%.{control.decimals}f" if control.kind == "float" else None,
+                             **common)
+    remember(control.key, value)
+    return value
+
+
+def model_controls(where=st.sidebar):
+    """The model's controls (the main four, then an 'advanced' expander) and the Config they describe."""
+    values = {k: widget(CONTROLS[k], where) for k in ("wh", "L", "act", "offset")}
+    with where.expander("Advanced: h_init, wy, wx, number format"):
+        values.update({k: widget(CONTROLS[k]) for k in MODEL_KEYS if k not in values})
+    return config_from(values)
+
+
+def sidebar():
+    """Every page's sidebar: the model's controls and the links to the other pages; returns the Config."""
+    with st.sidebar:
+        st.header("Settings")
+        cfg = model_controls(st.sidebar)
+        page_links()
+    return cfg
+
+
+def chart_title(text: str) -> None:
+    """A chart's title: what to notice, in words with the numbers of the moment (outside the chart's spec)."""
+    st.markdown(f"**{text}**")
+
+
+def draw(template: dict, datasets: dict[str, pd.DataFrame], **kwargs):
+    """Draw a chart template with this setting's data; the spec is the same every rerun, so the browser swaps
+    the data into the existing view instead of building a new one."""
+    kwargs.setdefault("width", "stretch")
+    return st.vega_lite_chart(spec=with_data(template, **datasets), **kwargs)
+
+
+def banner(severity: str, text: str) -> None:
+    """A coloured box: ok (green), info (blue), warn (orange) or error (red)."""
+    BANNER[severity](text, icon=ICONS[severity])
+
+
+def download(df: pd.DataFrame, name: str, label: str) -> None:
+    """A CSV download of a chart's data, made only when clicked (kept off every rerun's path)."""
+    st.download_button(label, lambda: df.to_csv(index=False), file_name=name, mime="text/csv", key=f"dl_{name}",
+                       icon=":material/download:", on_click="ignore")
+
+
+def block(title: str, template: dict, datasets: dict[str, pd.DataFrame], caption: str,
+          csv: tuple[pd.DataFrame, str, str] | None = None, **kwargs):
+    """A chart with its title above, its one-line caption below and, optionally, a CSV of its data."""
+    chart_title(title)
+    event = draw(template, datasets, **kwargs)
+    st.caption(caption)
+    if csv is not None:
+        download(*csv)
+    return event

@@ -1,0 +1,1 @@
+"""Chart layer: Altair templates, their data and their words. Never Streamlit."""

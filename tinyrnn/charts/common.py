@@ -1,0 +1,195 @@
+"""The lab's visual vocabulary: colours, the special-value marks, log panels with their bands, chart templates.
+
+Every chart is a *template*: a Vega-Lite spec built once per layout (cached here) whose marks read named datasets
+("main", "special", ...). A page draws it with fresh data each rerun, so the spec never changes and the browser
+swaps the data in place instead of re-embedding the view. Numbers of the moment go in the data or in text beside
+the chart, never in the spec.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from altair.utils import schemapi
+
+from ..core.diagnosis import compact
+from ..core.status import STATUSES, classify
+
+# Altair re-validates every object as it is built; templates are built once, and tests/test_charts.py validates
+# every template in full, so the app skips the second validation.
+schemapi.disable_debug_mode()
+
+# Okabe-Ito, kept to colours whose relative luminance lies between 0.12 and 0.30: at least 3:1 contrast against
+# both Streamlit themes' backgrounds (#ffffff and #0e1117), and distinguishable with common colour-vision deficiencies.
+BLUE, VERMILLION, GREEN, PURPLE = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
+GREY = "#8C8C8C"  # neutral marks and rules: 3.2:1 on white, 5.5:1 on the dark background
+PARAMS = ("h_init", "wh", "wy", "wx")
+PARAM_COLORS = alt.Scale(domain=list(PARAMS), range=[BLUE, VERMILLION, GREEN, PURPLE])
+PARAM_DASHES = alt.Scale(domain=list(PARAMS), range=[[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]])
+SIGNS = ("positive", "negative")
+SIGN_COLORS = alt.Scale(domain=list(SIGNS), range=[BLUE, VERMILLION])
+SERIES = (BLUE, VERMILLION, GREEN, PURPLE, "#A6761D", "#7570B3", "#1B9E77", "#E7298A")  # up to 8 lines
+
+# One mark per special value (status.STATUSES), the same on every chart. Shapes tell them apart on line charts
+# (where colour tells the series); colours tell them apart as heatmap cells.
+SPECIAL = ("exactly 0", "underflow", "cancelled", "inf", "NaN")
+SPECIAL_SHAPES = {"exactly 0": "triangle-down", "underflow": "diamond", "cancelled": "square",
+                  "inf": "triangle-up", "NaN": "cross"}
+SPECIAL_COLORS = {"exactly 0": GREY, "underflow": "#7570B3", "cancelled": "#E7298A", "inf": "#A6761D",
+                  "NaN": "#1B9E77"}
+BOTTOM, TOP = ("exactly 0", "underflow", "cancelled"), ("inf", "NaN")  # which band holds which special value
+BAND_LABELS = {"bottom": "= 0", "top": "inf / NaN"}
+SHAPE_SCALE = alt.Scale(domain=list(SPECIAL), range=[SPECIAL_SHAPES[s] for s in SPECIAL])
+STATUS_COLOR_SCALE = alt.Scale(domain=list(SPECIAL), range=[SPECIAL_COLORS[s] for s in SPECIAL])
+assert set(SPECIAL) | {"finite"} == set(STATUSES)
+
+
+def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
+    """Decorator: build an Altair chart once per set of layout arguments and keep its Vega-Lite dict.
+
+    The dict is shared: callers add data with with_data(), which copies it, and never change it in place.
+    """
+    @functools.lru_cache(maxsize=64)
+    def cached(*args, **kwargs) -> dict:
+        spec = build(*args, **kwargs).to_dict(validate=False)
+        spec["usermeta"] = {"chart": build.__name__}  # a stable name for tests and the browser to find it by
+        return spec
+
+    cached.build = build  # the Altair object, for tests that validate the full spec
+    functools.update_wrapper(cached, build)
+    return cached
+
+
+def with_data(spec: dict, **datasets: pd.DataFrame) -> dict:
+    """A template with its named datasets filled in (a shallow copy: the template stays untouched)."""
+    return {**spec, "datasets": {**spec.get("datasets", {}), **datasets}}  # keep the template's own constants
+
+
+def data(name: str) -> alt.NamedData:
+    """A named dataset that a template's marks read (filled per setting by with_data)."""
+    return alt.NamedData(name=name)
+
+
+def split(values, status=None, log: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(status, where-on-the-axis, band) for values drawn on a log (or linear) axis.
+
+    status: given (e.g. 'cancelled' from the engine) or classified from the value. On a log axis a finite non-zero
+    value sits at |value|; every 0 goes to the bottom band and inf/NaN to the top band, never onto the axis
+    itself. On a linear axis 0 is an ordinary point and only inf/NaN leave the plot.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    status = classify(v) if status is None else np.asarray(status, dtype=object)
+    with np.errstate(invalid="ignore"):
+        y = np.abs(v) if log else v
+    band = np.where(np.isin(status, TOP), "top", np.where(np.isin(status, BOTTOM), "bottom", ""))
+    if not log:  # an exact 0 is an ordinary point on a linear axis
+        band = np.where(band == "bottom", "", band)
+    return status, y, band
+
+
+def points(frame: pd.DataFrame, value: str, status=None, log: bool = True, keep=()) -> dict[str, pd.DataFrame]:
+    """The two datasets of a banded chart: "main" (values the axis can show) and "special" (the bands' marks).
+
+    Columns: the `keep` columns, then value (the signed number, for tooltips), y (the position), sign,
+    and in "special" the status and its band.
+    """
+    st, y, band = split(frame[value], status, log)
+    v = frame[value].to_numpy(dtype=np.float64)
+    out = frame[list(keep)].reset_index(drop=True).assign(
+        value=v, y=y, sign=pd.Categorical(np.where(v < 0, "negative", "positive"), categories=list(SIGNS)))
+    special = band != ""
+    main = out[~special].reset_index(drop=True)
+    extra = out[special].assign(status=pd.Categorical(st[special], categories=list(SPECIAL)),
+                                band=band[special]).reset_index(drop=True)
+    # JSON has no inf/NaN: a special row's value travels as null; its status says what it was
+    extra["value"] = np.where(np.isfinite(extra["value"]), extra["value"], np.nan)
+    return {"main": main, "special": extra}
+
+
+BAND = 24  # pixels at the top (inf / NaN) and bottom (= 0) of a plot that hold what a log axis cannot show
+
+
+def y_range(height: int, top: bool = True, bottom: bool = True) -> list[float]:
+    """Where a banded plot's value axis runs, in pixels (top = 0): between the bands."""
+    return [height - (BAND if bottom else 0), BAND if top else 0]
+
+
+def banded(layers: list[alt.Chart], special: alt.Chart, *, height: int = 220, top: bool = True,
+           bottom: bool = True) -> alt.LayerChart:
+    """One plot with a band along its top for inf/NaN and one along its bottom for zeros, which a log axis
+    cannot show; a thin rule separates each band from the values.
+
+    layers draw the "main" dataset, their y scale running over y_range(height, top, bottom) (log_y does that);
+    special is a chart over the "special" dataset (shape = status) placed in the bands. One layered view, so the
+    chart fits its container's width.
+    """
+    bands = [b for b, on in (("top", top), ("bottom", bottom)) if on]
+    positions = {"top": BAND / 2, "bottom": height - BAND / 2}
+    y = alt.Y("band:N", title=None, scale=alt.Scale(type="point", domain=bands, range=[positions[b] for b in bands],
+                                                      padding=0),
+              axis=alt.Axis(orient="right", labelExpr=f"datum.value == 'top' ? '{BAND_LABELS['top']}' : "
+                                                      f"'{BAND_LABELS['bottom']}'",
+                            ticks=False, domain=False, grid=False, labelFontWeight="bold", values=bands))
+    marks = special.transform_filter(alt.FieldOneOfPredicate(field="band", oneOf=bands)).encode(y=y)
+    edges = [BAND] * top + [height - BAND] * bottom
+    rules = alt.Chart(alt.InlineData(values=[{"edge": e} for e in edges])).mark_rule(
+        color=GREY, strokeDash=[2, 3], strokeWidth=1).encode(y=alt.Y("edge:Q", scale=None, axis=None))
+    values = alt.layer(*layers)  # one shared value scale among the caller's layers
+    # fit-x: the width follows the container, the height stays `height`, so the bands' pixel positions hold
+    return alt.layer(values, rules, marks).resolve_scale(y="independent").properties(
+        height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None) -> alt.Chart:
+    """The bands' chart: one filled point per special value, shaped by its status.
+
+    color is the series' colour encoding (the very one the main layers use, legend included, so the two merge
+    into one scale and one legend); without a series, the fill shows the status's own colour.
+    """
+    shape = alt.Shape("status:N", scale=SHAPE_SCALE, legend=None)  # the caption names the marks: BANDS_NOTE
+    chart = alt.Chart(data("special")).mark_point(filled=True, size=size, opacity=1).encode(
+        shape=shape, tooltip=tooltip or [])
+    if color is None:
+        return chart.encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, legend=None),
+                            stroke=alt.value(GREY))
+    return chart.encode(color=color)
+
+
+def log_y(title: str, height: int = 220, top: bool = True, bottom: bool = True) -> alt.Y:
+    """The value axis of a banded plot, on a log scale: plain numbers (0.001, 1, 1000) near 1, 1e-8 and 1e+12 beyond."""
+    return alt.Y("y:Q", title=title, scale=alt.Scale(type="log", range=y_range(height, top, bottom)),
+                 axis=alt.Axis(labelExpr="abs(log(datum.value) / LN10) >= 4 ? format(datum.value, '.0e') : "
+                                         "format(datum.value, '~g')"))
+
+
+BANDS_NOTE = ("Bands: = 0 at the bottom (▼ exactly 0, ◆ underflow, ■ cancelled), inf / NaN at the top (▲ inf, "
+              "✚ NaN); hover a mark for its value.")
+
+
+def legend_below(chart):
+    """Legends under the plot: the full width stays with the data, on a phone as on a laptop."""
+    return chart.configure_legend(orient="bottom", direction="horizontal", columns=5, labelLimit=160)
+
+
+def describe(line: pd.DataFrame) -> str:
+    """A gradient-against-L line in words: ×m per step when the ratio is constant, else its two ends; then
+    where it turns special (its grad, L and status columns)."""
+    ok = line[line.status == "finite"]
+    words = ""
+    if len(ok) >= 2:
+        g, L = np.abs(ok.grad.to_numpy()), ok.L.to_numpy()
+        ratios = (g[1:] / g[:-1]) ** (1.0 / np.diff(L))
+        if np.allclose(ratios, ratios[0], rtol=1e-3):
+            m = ratios[0]
+            words = (f"stays {compact(g[0])}" if np.isclose(m, 1, rtol=1e-6) else
+                     f"{'shrinks' if m < 1 else 'grows'} ×{compact(m)} per step")
+        else:
+            words = f"goes {compact(ok.grad.iloc[0])} → {compact(ok.grad.iloc[-1])} (L = {int(L[0])}..{int(L[-1])})"
+    special = line[line.status != "finite"]
+    if len(special):
+        kinds = ", ".join(dict.fromkeys(special.status))
+        words += f"{' until' if words else ''} {kinds} from L = {int(special.L.iloc[0])}"
+    return words.strip()

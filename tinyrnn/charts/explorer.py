@@ -1,0 +1,293 @@
+"""The Explorer's charts, their titles and its words: templates built once, data read off a Report."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..core.diagnosis import compact
+from ..core.report import Report
+from .common import (
+    BLUE,
+    GREY,
+    PARAM_COLORS,
+    PARAM_DASHES,
+    PARAMS,
+    SIGN_COLORS,
+    VERMILLION,
+    banded,
+    data,
+    describe,
+    legend_below,
+    log_y,
+    points,
+    special_marks,
+    template,
+    y_range,
+)
+
+# How serious each diagnosis is: the page picks the banner's colour from this.
+SEVERITY = {"stable": "ok", "no signal": "info", "vanishing": "warn", "exploding": "warn", "saturated": "warn",
+            "dead": "warn", "cancelled": "error", "underflow": "error", "overflow": "error"}
+
+T = alt.X("t:Q", title="time step t", axis=alt.Axis(tickMinStep=1, format="d"))
+L_AXIS = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1, format="d"))
+
+
+# ---- h_t ----
+
+@template
+def trajectory(log: bool) -> alt.TopLevelMixin:
+    """h_t against t: on a log axis |h_t| coloured by sign, on a linear axis h_t itself; specials in bands."""
+    tip = [alt.Tooltip("t:Q"), alt.Tooltip("value:Q", title="h_t", format=".4~g")]
+    if log:
+        base = alt.Chart(data("main")).encode(x=T, y=log_y("|h_t| (log scale)"), tooltip=tip)
+        layers = [base.mark_line(color=GREY), base.mark_point(filled=True, size=40).encode(
+            color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of h_t"))]
+    else:
+        layers = [alt.Chart(data("main")).mark_line(point=True, color=BLUE).encode(
+            x=T, y=alt.Y("y:Q", title="h_t (linear scale)", scale=alt.Scale(range=y_range(220, bottom=False))),
+            tooltip=tip)]
+    special = special_marks(tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("status:N", title="h_t is")]).encode(x=T)
+    return legend_below(banded(layers, special, bottom=log))
+
+
+def trajectory_data(report: Report, log: bool) -> dict[str, pd.DataFrame]:
+    return points(report.frame, "h", log=log, keep=["t"])
+
+
+def trajectory_title(report: Report) -> str:
+    """What happened to the state, in one line."""
+    h = report.frame.h
+    h0, hL, L = h.iloc[0], h.iloc[-1], report.config.L
+    if not np.isfinite(hL):
+        first = int(np.flatnonzero(~np.isfinite(h.to_numpy()))[0])
+        return f"h_t overflows to {hL} at t = {first}: the forward pass itself breaks"
+    if hL == 0:
+        first = int(np.flatnonzero(h.to_numpy() == 0)[0])
+        return f"h_t reaches exactly 0 at t = {first} and stays there: nothing of h_0 survives"
+    settled = report.diagnosis.fixed_point
+    if settled is not None:
+        return f"h_t goes from {h0:.3g} to {hL:.4g} and settles at the fixed point h* = {settled.h:.4g}"
+    return f"h_t goes from {h0:.3g} to {compact(hL)} in {L} step{'s' if L != 1 else ''}"
+
+
+# ---- every parameter's gradient ----
+
+@template
+def gradients() -> alt.TopLevelMixin:
+    """|dL/dθ| per parameter on a log axis, colour = sign; 0, inf and NaN in the bands."""
+    x = alt.X("param:N", title="parameter", sort=list(PARAMS), scale=alt.Scale(domain=list(PARAMS)),
+              axis=alt.Axis(labelAngle=0, labelExpr="datum.value == 'wx' ? 'wx (frozen)' : datum.value"))
+    tip = [alt.Tooltip("param:N"), alt.Tooltip("value:Q", title="dL/dθ", format=".4~g")]
+    dots = alt.Chart(data("main")).mark_point(filled=True, size=180).encode(
+        x=x, y=log_y("|dL/dθ| (log scale)", 200), color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"),
+        tooltip=tip)
+    special = special_marks(size=160, tooltip=[alt.Tooltip("param:N"), alt.Tooltip("status:N", title="dL/dθ is")])
+    return legend_below(banded([dots], special.encode(x=x), height=200))
+
+
+def gradients_data(report: Report) -> dict[str, pd.DataFrame]:
+    return points(report.grads, "grad", report.grads.status, keep=["param"])
+
+
+def gradient_title(report: Report) -> str:
+    """Which trained parameter gets the biggest pull (wx is frozen, so it never heads the title)."""
+    g = report.grads[report.grads.trainable]
+    usable = g[g.status == "finite"]
+    if usable.empty:
+        kinds = ", ".join(sorted(set(g.status)))
+        return f"No trained parameter gets a usable gradient ({kinds})"
+    top = usable.loc[usable.magnitude.idxmax()]
+    low = usable.loc[usable.magnitude.idxmin()]
+    spread = f"; {low.param} gets {compact(low.grad)}" if low.param != top.param else ""
+    return f"{top.param} gets the biggest pull, dL/d{top.param} = {compact(top.grad)}{spread}"
+
+
+# ---- gradient against L ----
+
+@template
+def by_length() -> alt.TopLevelMixin:
+    """|dL/dθ| for every length 1..L at this setting, one line per parameter; your L marked."""
+    tip = [alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("value:Q", title="dL/dθ", format=".4~g")]
+    color = alt.Color("param:N", scale=PARAM_COLORS, title="parameter", legend=alt.Legend(symbolType="stroke"))
+    lines = alt.Chart(data("main")).mark_line(point=alt.OverlayMarkDef(size=16), strokeWidth=2).encode(
+        x=L_AXIS, y=log_y("|dL/dθ| (log scale)"), color=color,
+        strokeDash=alt.StrokeDash("param:N", scale=PARAM_DASHES, title="parameter"), tooltip=tip)
+    chosen = alt.Chart(data("chosen")).mark_rule(strokeDash=[4, 3], color=GREY).encode(
+        x=L_AXIS, tooltip=[alt.Tooltip("L:Q", title="your L")])
+    special = special_marks(color=color,
+                            tooltip=[alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("status:N")])
+    return legend_below(banded([lines, chosen], special.encode(x=L_AXIS)))
+
+
+def by_length_data(report: Report) -> dict[str, pd.DataFrame]:
+    df = report.by_length
+    out = points(df, "grad", df.status, keep=["L", "param"])
+    return {**out, "chosen": pd.DataFrame({"L": [report.config.L]})}
+
+
+def length_title(report: Report) -> str:
+    """How dL/dh_init and dL/dwh change with L at this setting, in their own numbers."""
+    df = report.by_length
+    parts = [f"dL/d{p} {describe(df[df.param == p].sort_values('L'))}" for p in ("h_init", "wh")]
+    return f"Over L = 1..{report.config.L}: " + "; ".join(parts)
+
+
+def overlapping(report: Report) -> list[tuple[str, str]]:
+    """Pairs of parameters whose gradient-vs-L lines coincide (their lines hide each other on the chart)."""
+    wide = report.by_length.pivot(index="L", columns="param", values="grad")
+    pairs = []
+    for i, p in enumerate(PARAMS):
+        for q in PARAMS[i + 1:]:
+            a, b = wide[p].to_numpy(), wide[q].to_numpy()
+            drawn = np.isfinite(a) & (a != 0)  # lines are drawn where the value is finite and non-zero
+            if drawn.any() and np.array_equal(drawn, np.isfinite(b) & (b != 0)) and \
+                    np.allclose(np.abs(a[drawn]), np.abs(b[drawn]), rtol=1e-6, atol=0):
+                pairs.append((p, q))
+    return pairs
+
+
+def length_caption(report: Report) -> str:
+    """What a straight line means here, and which lines overlap."""
+    same = "; ".join(f"dL/d{p} and dL/d{q} coincide (one line hides the other)" for p, q in overlapping(report))
+    return ("dL/dh_init is a product of one factor per step, so on this log axis a straight line means the same "
+            "factor every step; dL/dwh and dL/dwx add one term per step, so they bend (at a factor of exactly 1 "
+            "they grow like L)." + (f" Here {same}." if same else ""))
+
+
+# ---- factors and how far the gradient reaches back ----
+
+FACTOR_SERIES = {"factor": "per-step factor |dh_t/dh_t-1|", "reach": "reaches back |dh_L/dh_t|"}
+
+
+@template
+def factors() -> alt.TopLevelMixin:
+    """The per-step factor |wh act'(a_t)| and |dh_L/dh_t|, what backprop carries from h_L back to step t."""
+    names = list(FACTOR_SERIES.values())
+    series = alt.Color("series:N", scale=alt.Scale(domain=names, range=[BLUE, VERMILLION]), title=None,
+                       legend=alt.Legend(symbolType="stroke"))
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]), title=None)
+    tip = [alt.Tooltip("t:Q"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=".4~g")]
+    lines = alt.Chart(data("main")).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
+        x=T, y=log_y("factor (log scale)"), color=series, strokeDash=dash, tooltip=tip)
+    one = alt.Chart(data("one")).mark_rule(color=GREY, strokeDash=[2, 2]).encode(y="y:Q")
+    special = special_marks(color=series, tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("series:N"),
+                                                   alt.Tooltip("status:N")])
+    return legend_below(banded([lines, one], special.encode(x=T)))
+
+
+def factors_data(report: Report) -> dict[str, pd.DataFrame]:
+    long = report.frame.melt(id_vars="t", value_vars=list(FACTOR_SERIES), var_name="series", value_name="v")
+    long = long[~((long.series == "factor") & (long.t == 0))]  # no factor before step 1
+    long["series"] = pd.Categorical(long.series.map(FACTOR_SERIES), categories=list(FACTOR_SERIES.values()))
+    return {**points(long, "v", keep=["t", "series"]), "one": pd.DataFrame({"y": [1.0]})}
+
+
+def factor_title(report: Report) -> str:
+    """The rate in words: ×m per step, and the Lyapunov exponent ln m."""
+    d = report.diagnosis
+    if not np.isfinite(d.log10_gain):
+        return ("A factor is exactly 0: the gradient is cut at that step" if d.mean_factor == 0 else
+                "The factors are not finite numbers")
+    lyapunov = d.log10_gain / report.config.L * np.log(10)
+    return f"×{compact(d.mean_factor)} per step on average (Lyapunov exponent ln {compact(d.mean_factor)} = " \
+           f"{lyapunov:+.3g}): after all L steps, 10^{d.log10_gain:.1f}"
+
+
+# ---- the terms of dL/dwh, and truncated backprop ----
+
+@template
+def terms() -> alt.TopLevelMixin:
+    """|c_t|, what step t adds to dL/dwh, on a log axis; the steps truncated BPTT drops are shaded."""
+    start = alt.X("t0:Q", title=T.to_dict()["title"], axis=T.to_dict()["axis"])  # the same axis as T
+    dropped = alt.Chart(data("dropped")).mark_rect(color=GREY, opacity=0.18).encode(x=start, x2="t1:Q")
+    tip = [alt.Tooltip("t:Q"), alt.Tooltip("value:Q", title="term c_t", format=".4~g"), alt.Tooltip("kept:N")]
+    dots = alt.Chart(data("main")).mark_point(filled=True, size=36).encode(
+        x=T, y=log_y("|c_t| (log scale)"), color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of c_t"),
+        opacity=alt.Opacity("kept:N", scale=alt.Scale(domain=["kept", "dropped"], range=[1.0, 0.35]), legend=None),
+        tooltip=tip)
+    special = special_marks(tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("status:N")])
+    return legend_below(banded([dropped, dots], special.encode(x=T)))
+
+
+def terms_data(report: Report, k: int) -> dict[str, pd.DataFrame]:
+    frame = report.frame.iloc[1:]
+    L = report.config.L
+    kept = np.where(frame.t.to_numpy() > L - k, "kept", "dropped")
+    out = points(frame.assign(kept=kept), "wh_term", keep=["t", "kept"])
+    span = pd.DataFrame({"t0": [0.5], "t1": [L - k + 0.5]}) if k < L else pd.DataFrame({"t0": [], "t1": []})
+    return {**out, "dropped": span}
+
+
+def truncation(report: Report, k: int) -> dict[str, float]:
+    """dL/dwh from the last k steps only (what .detach() every k steps keeps), beside the full sum."""
+    terms_ = report.frame.wh_term.to_numpy()[1:]
+    kept = float(np.sum(terms_[len(terms_) - k:])) if k else 0.0
+    full = float(report.result.grads["wh"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lost = (full - kept) / full if full != 0 and np.isfinite(full) else np.nan
+    return {"full": full, "truncated": kept, "lost": float(lost)}
+
+
+def truncation_caption(report: Report, k: int, detached: float) -> str:
+    """What truncation keeps, and autograd's own number with h_{L-k} detached beside the sum of the kept terms."""
+    L = report.config.L
+    if k >= L:
+        return f"k = {k} ≥ L = {L}: every step is kept, nothing is truncated."
+    return (f"With k = {k}, backprop stops at h_{L - k}: only the terms of steps {L - k + 1}..{L} count. "
+            f"Autograd with h_{L - k}.detach() gives dL/dwh = {sci(detached)}, the sum of those terms.")
+
+
+def terms_title(report: Report, k: int) -> str:
+    cut = truncation(report, k)
+    if not np.isfinite(cut["full"]) or cut["full"] == 0:
+        return f"dL/dwh = {compact(cut['full'])}: its terms, step by step"
+    return (f"dL/dwh sums one term per step; the last k = {k} give {compact(cut['truncated'])} of "
+            f"{compact(cut['full'])} ({100 * (1 - cut['lost']):.3g}% kept)")
+
+
+# ---- tables and sentences ----
+
+def sci(x: float) -> str:
+    """A number as text that keeps inf, NaN and an exact 0 visible."""
+    if np.isnan(x):
+        return "NaN"
+    if np.isinf(x):
+        return "+inf" if x > 0 else "-inf"
+    return "0" if x == 0 else f"{x:.4e}"
+
+
+def gradient_table(report: Report) -> pd.DataFrame:
+    """The gradient numbers as text, with what each one is (so inf/NaN/0 read as what they are)."""
+    g = report.grads
+    return pd.DataFrame({"parameter": g.param, "dL/dθ": g.grad.map(sci), "is": g.status,
+                         "log10 |dL/dθ|": g.magnitude.map(lambda m: f"{np.log10(m):.2f}" if 0 < m < np.inf else "—"),
+                         "trained": g.trainable.map({True: "yes", False: "no (frozen)"})})
+
+
+def witness_table(report: Report) -> pd.DataFrame:
+    """Autograd beside its two witnesses, as text."""
+    w = report.witnesses
+    return pd.DataFrame({"parameter": w.param, "autograd": w.autograd.map(sci),
+                         "closed form (float64)": w.closed_form.map(lambda v: "no closed form" if np.isnan(v)
+                                                                    else sci(v)),
+                         "finite differences (float64)": w.finite_difference.map(sci),
+                         "agree": w.agree.map({"yes": "yes", "one-sided": "yes, one-sided (kink within the step)",
+                                               "no": "NO"})})
+
+
+def witness_line(report: Report) -> str:
+    """One sentence: do autograd, closed form and finite differences agree?"""
+    w, dtype, word = report.witnesses, report.config.dtype, report.diagnosis.word
+    witnesses = "the closed form and finite differences" if w.closed_form.notna().any() else "finite differences"
+    if (w.agree == "yes").all():
+        return f"Checked: autograd agrees with {witnesses} (float64) on every gradient."
+    if (w.agree != "no").all():
+        kinked = ", ".join(w.param[w.agree == "one-sided"])
+        return (f"Checked: autograd agrees with {witnesses} (float64); for {kinked} a relu kink lies within the "
+                "difference step: the central difference straddles it, and autograd matches a one-sided one.")
+    bad = ", ".join(w.param[w.agree == "no"])
+    why = {"cancelled": f"{dtype} rounding zeroed the loss", "overflow": "the run overflowed",
+           "underflow": f"{dtype} rounded a tiny gain to 0"}.get(word, f"{dtype} rounding")
+    return f"Autograd differs from the float64 witnesses on {bad}: {why}. Open the table to see by how much."

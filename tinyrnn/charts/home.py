@@ -1,0 +1,66 @@
+"""Home's chart and words: the seed notebook's experiment, |dL/dθ| against L for wh_init = 0.1, 1 and 10."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..core.seed import SEED_WH
+from .common import SERIES, banded, data, describe, legend_below, log_y, points, special_marks, template
+
+WH_LABELS = [f"wh_init = {w:g}" for w in SEED_WH]
+
+
+@template
+def seed_lines(param: str) -> alt.TopLevelMixin:
+    """One line per wh_init; the float32 zero at wh_init = 10, L = 10 sits in the = 0 band, marked cancelled."""
+    color = alt.Color("wh:N", scale=alt.Scale(domain=WH_LABELS, range=list(SERIES[:3])), title=None,
+                      legend=alt.Legend(symbolType="stroke"))
+    tip = [alt.Tooltip("wh:N", title="setting"), alt.Tooltip("L:Q"),
+           alt.Tooltip("value:Q", title=f"dL/d{param}", format=".4~g")]
+    x = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1, format="d"))
+    lines = alt.Chart(data("main")).mark_line(point=True).encode(x=x, y=log_y(f"|dL/d{param}| (log scale)", 240),
+                                                                  color=color, tooltip=tip)
+    special = special_marks(color=color, size=150,
+                            tooltip=[alt.Tooltip("wh:N", title="setting"), alt.Tooltip("L:Q"),
+                                     alt.Tooltip("status:N", title=f"dL/d{param} is")])
+    return legend_below(banded([lines], special.encode(x=x), height=240))
+
+
+def seed_data(seed: pd.DataFrame, param: str) -> dict[str, pd.DataFrame]:
+    rows = seed[seed.param == param]
+    labelled = rows.assign(wh=pd.Categorical(rows.wh_init.map(lambda w: f"wh_init = {w:g}"), categories=WH_LABELS))
+    return points(labelled, "grad", rows.status, keep=["wh", "L"])
+
+
+def seed_title(seed: pd.DataFrame, param: str) -> str:
+    """What the lines show, claiming only what the numbers do: each line's rate per step, or its ends."""
+    rows = seed[seed.param == param]
+    return f"|dL/d{param}| against L: " + "; ".join(
+        f"{describe(rows[rows.wh_init == wh].sort_values('L'))} at wh_init = {wh:g}" for wh in SEED_WH)
+
+
+def seed_caption(param: str) -> str:
+    if param in ("h_init", "wy"):
+        return (f"dL/d{param} is 2·wh^L here (h_L = wh^L): one factor of wh per step, so each line is straight on "
+                "this log axis. The = 0 band below the plot holds values a log axis cannot draw.")
+    return ("dL/dwh = 2·L·wh^(L-1) sums one term per step, so its lines bend: at wh_init = 1 it grows as 2L "
+            "although every per-step factor is exactly 1. The = 0 band below the plot holds values a log axis "
+            "cannot draw.")
+
+
+def seed_table(seed: pd.DataFrame, sci) -> pd.DataFrame:
+    """The seed's printout as a table: one row per (wh_init, L), the three gradients and the diagnosis."""
+    table = seed.pivot_table(index=["wh_init", "L"], columns="param", values="grad", aggfunc="first",
+                             observed=True).reset_index()
+    shown = table.assign(**{p: table[p].map(sci) for p in ("h_init", "wh", "wy")})
+    shown["diagnosis"] = seed.drop_duplicates(["wh_init", "L"]).diagnosis.to_numpy()
+    return shown
+
+
+def cancelled_cell(seed: pd.DataFrame) -> pd.DataFrame:
+    """The seed's famous cell, wh_init = 10 and L = 10."""
+    return seed[(seed.wh_init == 10.0) & (seed.L == 10)]
+
+
+assert np.isclose(SEED_WH, (0.1, 1.0, 10.0)).all()

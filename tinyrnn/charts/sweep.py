@@ -1,0 +1,177 @@
+"""The Sweep page's charts and words: lines per wh_init, the phase diagram, one small diagram per activation."""
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..core.diagnosis import compact
+from .common import (
+    GREY,
+    SERIES,
+    SPECIAL,
+    SPECIAL_COLORS,
+    STATUS_COLOR_SCALE,
+    banded,
+    data,
+    legend_below,
+    log_y,
+    points,
+    special_marks,
+    template,
+)
+
+# The colour bar covers what occurs: symmetric around 10^0 = 1, as far out as the largest |log10| in the data
+# (read by Vega from the "finite" dataset, so the spec stays the same for every setting).
+EXTENT = ("(length(data('finite')) ? max(1, ceil(max(abs(extent(pluck(data('finite'), 'log10'))[0]), "
+          "abs(extent(pluck(data('finite'), 'log10'))[1])))) : 1)")  # 1 until the data has arrived
+
+
+@template
+def lines(param: str) -> alt.TopLevelMixin:
+    """|dL/dparam| against L, one line per wh_init (coloured in numeric order); specials in the bands."""
+    color = alt.Color("wh:N", title=None, sort=alt.EncodingSortField("wh_init"), scale=alt.Scale(range=list(SERIES)),
+                      legend=alt.Legend(symbolType="stroke"))
+    tip = [alt.Tooltip("wh:N", title="setting"), alt.Tooltip("L:Q"),
+           alt.Tooltip("value:Q", title=f"dL/d{param}", format=".4~g")]
+    x = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1, format="d"))
+    base = alt.Chart(data("main")).encode(x=x, y=log_y(f"|dL/d{param}| (log scale)", 280), color=color, tooltip=tip)
+    line = base.mark_line(strokeWidth=2)
+    positive = base.transform_filter(alt.datum.sign == "positive").mark_point(filled=True, size=26)
+    negative = base.transform_filter(alt.datum.sign == "negative").mark_point(filled=False, size=34, strokeWidth=1.5)
+    special = special_marks(color=color,
+                            tooltip=[alt.Tooltip("wh:N", title="setting"), alt.Tooltip("L:Q"),
+                                     alt.Tooltip("status:N", title=f"dL/d{param} is")])
+    return legend_below(banded([line, positive, negative], special.encode(x=x), height=280))
+
+
+def lines_data(lines_frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    df = lines_frame.assign(wh=lines_frame.wh_init.map(lambda w: f"wh_init = {w:g}"))
+    return points(df, "grad", df.status, keep=["wh", "wh_init", "L"])
+
+
+def lines_title(lines_frame: pd.DataFrame, param: str) -> str:
+    """Which wh_init values shrink, hold or grow, read off the last length."""
+    last = lines_frame[lines_frame.L == lines_frame.L.max()]
+    L = int(lines_frame.L.max())
+    parts = [f"{compact(row.grad) if row.status == 'finite' else row.status} at wh_init = {row.wh_init:g}"
+             for row in last.itertuples()]
+    return f"dL/d{param} at L = {L}: " + ", ".join(parts)
+
+
+def _color() -> alt.Color:
+    label = "datum.value < 0 ? '10^' + datum.value + ' vanishing' : datum.value > 0 ? " \
+            "'10^' + datum.value + ' exploding' : '10^0 = 1'"
+    return alt.Color("log10:Q", title="|dL/dθ|", scale=alt.Scale(scheme="blueorange", domainMid=0,
+                                                                domain={"expr": f"[-{EXTENT}, {EXTENT}]"}),
+                     legend=alt.Legend(labelExpr=label, gradientLength=200, tickCount=5, orient="right"))
+
+
+@template
+def heatmap(height: int, selectable: bool) -> alt.TopLevelMixin:
+    """The phase diagram: finite cells on a diverging scale, special cells in their own colours; the |factor| = 1
+    boundary and your setting on top. With selectable, a click on a cell hands its bounds back to the page."""
+    x = alt.X("wh_lo:Q", title="wh_init", scale=alt.Scale(nice=False, zero=False))
+    y = alt.Y("L_lo:Q", title="sequence length L", scale=alt.Scale(nice=False, zero=False))
+    tip = [alt.Tooltip("wh:Q", format=".3f", title="wh_init"), alt.Tooltip("L:Q", format=".0f")]
+
+    def rects(name: str) -> alt.Chart:
+        return alt.Chart(data(name)).mark_rect().encode(x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q")
+
+    finite = rects("finite").encode(color=_color(), tooltip=[*tip, alt.Tooltip("log10:Q", format=".2f",
+                                                                                  title="log10 |dL/dθ|")])
+    special = rects("special").encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, title="cell is",
+                                                    legend=alt.Legend(orient="right")),
+                                      tooltip=[*tip, alt.Tooltip("status:N", title="dL/dθ is")])
+    if selectable:
+        fields = ["wh_lo", "wh_hi", "L_lo", "L_hi"]
+        finite = finite.add_params(alt.selection_point(fields=fields, on="click", name="cell"))
+        special = special.add_params(alt.selection_point(fields=fields, on="click", name="special"))
+    boundary = alt.Chart(data("boundary")).mark_point(size=8, color="#FFFFFF", stroke="#000000", strokeWidth=0.4,
+                                                      filled=True).encode(
+        x="wh_init:Q", y="L:Q", tooltip=[alt.Tooltip("what:N", title="boundary")])
+    here = alt.Chart(data("here")).mark_point(shape="cross", size=280, color="#FFFFFF", stroke="#000000",
+                                              strokeWidth=1.5, filled=True).encode(
+        x="wh_init:Q", y="L:Q", tooltip=[alt.Tooltip("what:N", title="")])
+    return alt.layer(finite, special, boundary, here).properties(width="container", height=height)
+
+
+def heatmap_data(out: dict, here: tuple[float, int] | None) -> dict[str, pd.DataFrame]:
+    cells = out["cells"]
+    cells = cells.assign(wh=(cells.wh_lo + cells.wh_hi) / 2, L=(cells.L_lo + cells.L_hi) / 2)
+    ok = cells.status == "finite"
+    finite = cells[ok][["wh_lo", "wh_hi", "L_lo", "L_hi", "wh", "L", "log10"]]
+    special = cells[~ok][["wh_lo", "wh_hi", "L_lo", "L_hi", "wh", "L"]].assign(
+        status=pd.Categorical(cells.status[~ok], categories=list(SPECIAL)))
+    boundary = out["boundary"].assign(what="mean |wh·act'| = 1")
+    spot = pd.DataFrame({"wh_init": [here[0]], "L": [here[1]], "what": ["your setting"]}) if here else \
+        pd.DataFrame({"wh_init": [], "L": [], "what": []})
+    return {"finite": finite.reset_index(drop=True), "special": special.reset_index(drop=True),
+            "boundary": boundary, "here": spot}
+
+
+def heatmap_extent(out: dict) -> int:
+    """What the colour bar spans (the same expression Vega evaluates): ceil of the largest |log10|, at least 1."""
+    logs = out["cells"].log10.to_numpy()
+    logs = logs[np.isfinite(logs)]
+    return int(max(1, np.ceil(np.abs(logs).max()))) if logs.size else 1
+
+
+def heatmap_caption(out: dict, res: int, dtypes: tuple[str, ...], seconds: float) -> str:
+    """How the grid was computed and drawn, what each colour is, and what does not occur."""
+    k, cells = out["block"], out["cells"]
+    drawn = f"drawn as {res // k}×{res // k}" + (f" blocks of {k}×{k} cells (median of the finite cells, most "
+                                                 "common status)" if k > 1 else "")
+    present = [s for s in SPECIAL if (cells.status == s).any()]
+    colours = {"exactly 0": "grey", "underflow": "purple", "cancelled": "pink", "inf": "brown", "NaN": "teal"}
+    specials = "; ".join(f"{colours[s]} = {s}" for s in present) or "no special cells here"
+    boundary = (f"White dots: where the average per-step factor |wh·act'(a_t)| crosses 1 ({len(out['boundary'])} "
+                "points)." if len(out["boundary"]) else
+                "No boundary dots: the average per-step factor |wh·act'(a_t)| never crosses 1 in this range.")
+    return (f"Computed {res}×{res} = {res * res:,} cells in {seconds * 1000:.0f} ms; {drawn}. The colour bar "
+            f"spans 10^±{heatmap_extent(out)}, what occurs here. Special cells: {specials}. {boundary} "
+            "The white cross is your setting. Click a cell to open it in the Explorer.")
+
+
+def reach(out: dict) -> str:
+    """Does any cell explode? In float32 with the seed's loss, every cell beyond ~1e7.8 cancels instead."""
+    cells = out["cells"]
+    ok = cells[cells.status == "finite"]
+    top = float(ok.log10.max()) if len(ok) else float("nan")
+    cancelled = (cells.status == "cancelled").any()
+    if np.isfinite(top) and top < 8 and cancelled:
+        return (f"No finite cell here goes above 10^{top:.1f}: with the seed's loss, once y_L is so large that "
+                "y_L − offset rounds back to y_L, the cell cancels (pink) instead of showing as exploding.")
+    return ""
+
+
+@template
+def mini() -> alt.TopLevelMixin:
+    """One small phase diagram (one activation); every mini reads its colour bar's reach from the "extent"
+    dataset, so a row of them shares one scale."""
+    x = alt.X("wh_lo:Q", title="wh_init", scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickCount=3))
+    y = alt.Y("L_lo:Q", title="L", scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickCount=3))
+    shared = "(length(data('extent')) ? max(1, data('extent')[0].reach) : 1)"  # 1 until the data has arrived
+    finite = alt.Chart(data("finite")).mark_rect().encode(
+        x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q",
+        color=alt.Color("log10:Q", scale=alt.Scale(scheme="blueorange", domainMid=0,
+                                                  domain={"expr": f"[-{shared}, {shared}]"}), legend=None))
+    special = alt.Chart(data("special")).mark_rect().encode(
+        x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q", fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, legend=None))
+    return alt.layer(finite, special).properties(width="container", height=150)
+
+
+def mini_data(cells: pd.DataFrame, reach: int) -> dict[str, pd.DataFrame]:
+    ok = cells.status == "finite"
+    return {"finite": cells[ok][["wh_lo", "wh_hi", "L_lo", "L_hi", "log10"]].reset_index(drop=True),
+            "special": cells[~ok][["wh_lo", "wh_hi", "L_lo", "L_hi"]].assign(
+                status=pd.Categorical(cells.status[~ok], categories=list(SPECIAL))).reset_index(drop=True),
+            "extent": pd.DataFrame({"reach": [reach]})}
+
+
+def shared_reach(cells: list[pd.DataFrame]) -> int:
+    """The one colour bar's reach for a row of minis: the largest |log10| among all their finite cells."""
+    return max(heatmap_extent({"cells": c}) for c in cells)
+
+
+assert set(SPECIAL_COLORS) == set(SPECIAL) and GREY
