@@ -30,7 +30,7 @@ with diagnosis:
     widgets.banner(ex.SEVERITY[d.word], f"**{d.word.capitalize()}.** {d.explanation}")
     st.caption(ex.witness_line(report))
     with st.expander("How do we know? Autograd beside its two witnesses"):
-        st.dataframe(ex.witness_table(report), hide_index=True, width="stretch")
+        widgets.table(ex.witness_table(report))
 
 with top[0]:
     widgets.block(ex.trajectory_title(report), ex.trajectory(log), ex.trajectory_data(report, log),
@@ -40,7 +40,7 @@ with top[1]:
     widgets.block(ex.gradient_title(report), ex.gradients(), ex.gradients_data(report),
                   "How hard the loss pulls on each parameter; colour is the sign. wx is frozen: its gradient is "
                   "shown as if it were trained.")
-    st.dataframe(ex.gradient_table(report), hide_index=True, width="stretch")
+    widgets.table(ex.gradient_table(report))
 with middle[0]:
     widgets.block(ex.length_title(report), ex.by_length(), ex.by_length_data(report), ex.length_caption(report),
                   (report.by_length, "gradient_vs_L.csv", "Download gradient vs L (CSV)"))

@@ -38,11 +38,9 @@ def chart(at: AppTest, name: str, index: int = 0) -> tuple[dict, dict[str, pd.Da
 
 
 def values(datasets: dict[str, pd.DataFrame], key: str | None = None) -> pd.DataFrame:
-    """A banded chart's points, main and special together (special rows carry their status), in row order."""
-    main = datasets["main"].assign(status="finite")
-    special = datasets["special"].assign(status=datasets["special"].status.astype(str))
-    both = pd.concat([main, special], ignore_index=True)
-    return both.sort_values(key).reset_index(drop=True) if key else both
+    """A banded chart's points (each with its value and status), optionally sorted by a column."""
+    points = datasets["points"].assign(status=datasets["points"].status.astype(str))
+    return points.sort_values(key).reset_index(drop=True) if key else points
 
 
 def texts(at: AppTest) -> str:

@@ -10,9 +10,9 @@ PACKAGE = ROOT / "tinyrnn"
 STREAMLIT_APP = {"state", "widgets", "cached", "lesson_box", "sweep_view", "training_view"}  # app modules with st
 # What each layer may import, besides the standard library and its own layer and the layers below it:
 THIRD_PARTY = {"core": {"torch", "numpy", "pandas"},
-               "charts": {"altair", "numpy", "pandas"},
+               "charts": {"altair", "numpy", "pandas", "pyarrow"},  # pyarrow: datasets travel as Arrow bytes
                "app": {"numpy", "pandas"},
-               "app+streamlit": {"numpy", "pandas", "streamlit"}}
+               "app+streamlit": {"numpy", "pandas", "pyarrow", "streamlit"}}
 BELOW = {"core": {"core"}, "charts": {"core", "charts"}, "app": {"core", "charts", "app"},
          "app+streamlit": {"core", "charts", "app"}}
 STDLIB = set(sys.stdlib_module_names)

@@ -32,52 +32,53 @@ def test_every_template_validates_and_names_itself(build, args):
     assert build(*args) is spec  # built once per layout, then reused
 
 
+def special(d) -> set:
+    return set(d["points"].status.astype(str)) - {"finite"}
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_explorer_data_keeps_every_value_and_the_spec_never_changes(case):
     report = Report.from_config(CASES[case])
     L = report.config.L
     before = json.dumps(explorer.trajectory(True))
     for log in (True, False):
-        d = explorer.trajectory_data(report, log)
-        assert len(d["main"]) + len(d["special"]) == L + 1
+        assert len(explorer.trajectory_data(report, log)["points"]) == L + 1
     assert json.dumps(explorer.trajectory(True)) == before
     d = explorer.gradients_data(report)
-    assert len(d["main"]) + len(d["special"]) == 4
-    statuses = set(d["special"].status.astype(str))
+    assert len(d["points"]) == 4
     want = {"overflow": {"NaN"}, "dead": {"exactly 0"}, "cancelled": {"cancelled"}, "underflow": {"underflow"},
             "stable": set()}[case]
-    assert statuses == want, statuses
-    d = explorer.by_length_data(report)
-    assert len(d["main"]) + len(d["special"]) == 4 * L and d["chosen"].L.tolist() == [L]
-    d = explorer.factors_data(report)
-    assert len(d["main"]) + len(d["special"]) == 2 * L + 1
+    assert special(d) == want
+    assert len(explorer.by_length_data(report)["points"]) == 4 * L
+    assert len(explorer.factors_data(report)["points"]) == 2 * L + 1
     for k in (1, 3, L):
-        d = explorer.terms_data(report, k)
-        assert len(d["main"]) + len(d["special"]) == L
-        kept = pd.concat([d["main"], d["special"]]).kept
-        assert (kept == "kept").sum() == min(k, L)
+        kept = explorer.terms_data(report, k)["points"].kept
+        assert len(kept) == L and (kept == "kept").sum() == min(k, L)
 
 
-def test_zeros_never_sit_on_a_log_axis():
-    status, y, band = common.split([1e-3, 10.0, 0.0, np.inf, np.nan, -2.0])
-    assert status.tolist() == ["finite", "finite", "exactly 0", "inf", "NaN", "finite"]
-    assert band.tolist() == ["", "", "bottom", "top", "top", ""]
-    assert y[-1] == 2.0  # a log axis shows |value|; the sign travels separately
-    status, y, band = common.split([0.0, np.inf], log=False)
-    assert band.tolist() == ["", "top"]  # on a linear axis 0 is an ordinary point
+def test_points_carry_the_signed_value_and_what_it_is():
+    d = common.points(pd.DataFrame({"v": [1e-3, 10.0, 0.0, np.inf, np.nan, -2.0]}), "v")["points"]
+    assert d.status.astype(str).tolist() == ["finite", "finite", "exactly 0", "inf", "NaN", "finite"]
+    assert d.value.tolist()[:3] == [1e-3, 10.0, 0.0] and np.isnan(d.value[3]) and d.value.iloc[-1] == -2.0
+    given = common.points(pd.DataFrame({"v": [0.0]}), "v", ["cancelled"])["points"]
+    assert given.status.astype(str).tolist() == ["cancelled"]  # the engine's word wins over a plain "0"
+
+
+def test_a_log_axis_never_shows_a_zero_and_a_linear_one_does():
+    log, linear = (json.dumps(common.shown(flag).mark_point().to_dict()) for flag in (True, False))
+    assert "'finite']" in log and "exactly 0" not in log
+    assert "exactly 0" in linear and "underflow" in linear and "abs(" not in linear
 
 
 def test_sweep_and_home_data():
     seed = seed_experiment()
     d = home.seed_data(seed, "h_init")
-    assert len(d["main"]) + len(d["special"]) == 18
-    assert d["special"].status.astype(str).tolist() == ["cancelled"]
+    assert len(d["points"]) == 18 and special(d) == {"cancelled"}
     out = phase_diagram(Config(), 3.0, 40, "h_init")
     d = sweep.heatmap_data(out, (1.0, 10))
     assert len(d["finite"]) + len(d["special"]) == 40 * 40
     lines = gradient_lines(Config(), [0.1, 10.0], 12, "wh")
-    d = sweep.lines_data(lines)
-    assert len(d["main"]) + len(d["special"]) == 24
+    assert len(sweep.lines_data(lines)["points"]) == 24
 
 
 def test_training_data_shows_the_stop():
@@ -85,14 +86,21 @@ def test_training_data_shows_the_stop():
     plain = train.train(preset["config"], **{**preset["train"], "clip": None}).assign(run="plain SGD")
     clipped = train.train(preset["config"], **preset["train"]).assign(run="clipped SGD")
     both = pd.concat([plain, clipped], ignore_index=True)
-    d = training.loss_data(both)
-    assert "inf" in set(d["special"].status.astype(str))
+    assert "inf" in special(training.loss_data(both))
     assert len(training.params_data(plain, ["wh"])["main"]) == 3  # wh itself stays finite until the stop
     d = training.grad_norm_data(both, 10.0, "norm")
     assert d["threshold"].y.tolist() == [10.0]
     grid = landscape(preset["config"], "wh", "wy", np.linspace(1, 2, 5), np.linspace(0.5, 1.5, 5))
     d = training.landscape_data(grid, clipped, "wh", "wy", training.shade_range(grid))
     assert len(d["grid"]) == 25 and len(d["start"]) == 1
+
+
+def test_datasets_travel_as_arrow_without_pandas_metadata():
+    import pyarrow as pa
+
+    frame = pd.DataFrame({"t": [0, 1], "status": pd.Categorical(["finite", "NaN"])})
+    table = pa.ipc.open_stream(common.arrow(frame)).read_all()
+    assert table.schema.metadata is None and table.column_names == ["t", "status"]
 
 
 def test_colours_keep_three_to_one_contrast_in_both_themes():

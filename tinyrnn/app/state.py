@@ -18,6 +18,7 @@ PAGES = {  # page -> (script, sidebar label, what it is)
     "explorer": ("pages/1_Explorer.py", "Explorer: one run", "One run, every gradient and its cause"),
     "sweep": ("pages/2_Sweep.py", "Sweep: all wh, all L", "Every wh_init and L at once"),
     "training": ("pages/3_Training.py", "Training: clipping", "Exploding gradients wreck SGD; clipping rescues it"),
+    "memory": ("pages/4_Memory.py", "Memory: why gates", "A memory task a plain RNN cannot learn, and a gated unit"),
 }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import altair as alt
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from altair.utils import schemapi
 
 from ..core.diagnosis import compact
@@ -55,6 +56,8 @@ def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
     @functools.lru_cache(maxsize=64)
     def cached(*args, **kwargs) -> dict:
         spec = build(*args, **kwargs).to_dict(validate=False)
+        spec.pop("$schema", None)  # sent with every rerun; the frontend's Vega-Lite needs no schema URL
+        spec.get("config", {}).pop("view", None)  # Altair's default view size: every template sets its own
         spec["usermeta"] = {"chart": build.__name__}  # a stable name for tests and the browser to find it by
         return spec
 
@@ -63,9 +66,21 @@ def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
     return cached
 
 
-def with_data(spec: dict, **datasets: pd.DataFrame) -> dict:
-    """A template with its named datasets filled in (a shallow copy: the template stays untouched)."""
-    return {**spec, "datasets": {**spec.get("datasets", {}), **datasets}}  # keep the template's own constants
+def with_data(spec: dict, **datasets) -> dict:
+    """A template with its named datasets filled in (a shallow copy: the template stays untouched).
+
+    Each dataset is sent as Arrow bytes without pandas' metadata (about half of a small frame's bytes).
+    """
+    return {**spec, "datasets": {**spec.get("datasets", {}), **{k: arrow(v) for k, v in datasets.items()}}}
+
+
+def arrow(frame: pd.DataFrame) -> bytes:
+    """A frame as an Arrow IPC stream, no index, no pandas metadata: what the browser needs and nothing else."""
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def data(name: str) -> alt.NamedData:
@@ -73,40 +88,35 @@ def data(name: str) -> alt.NamedData:
     return alt.NamedData(name=name)
 
 
-def split(values, status=None, log: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(status, where-on-the-axis, band) for values drawn on a log (or linear) axis.
+ZEROS = ("exactly 0", "underflow", "cancelled")  # a computed 0, whatever the reason
 
-    status: given (e.g. 'cancelled' from the engine) or classified from the value. On a log axis a finite non-zero
-    value sits at |value|; every 0 goes to the bottom band and inf/NaN to the top band, never onto the axis
-    itself. On a linear axis 0 is an ordinary point and only inf/NaN leave the plot.
+
+def points(frame: pd.DataFrame, value: str, status=None, keep=()) -> dict[str, pd.DataFrame]:
+    """The one dataset of a banded chart, "points": the `keep` columns, value (the signed number; NaN where it is
+    not finite, since Arrow and JSON carry no inf) and status (status.STATUSES: what the value is).
+
+    Where each point goes (the value axis, or a band) is decided in the browser from the status: see shown() and
+    special_marks(). status is given (e.g. 'cancelled', known to the engine) or classified from the value.
     """
-    v = np.asarray(values, dtype=np.float64)
-    status = classify(v) if status is None else np.asarray(status, dtype=object)
-    with np.errstate(invalid="ignore"):
-        y = np.abs(v) if log else v
-    band = np.where(np.isin(status, TOP), "top", np.where(np.isin(status, BOTTOM), "bottom", ""))
-    if not log:  # an exact 0 is an ordinary point on a linear axis
-        band = np.where(band == "bottom", "", band)
-    return status, y, band
-
-
-def points(frame: pd.DataFrame, value: str, status=None, log: bool = True, keep=()) -> dict[str, pd.DataFrame]:
-    """The two datasets of a banded chart: "main" (values the axis can show) and "special" (the bands' marks).
-
-    Columns: the `keep` columns, then value (the signed number, for tooltips), y (the position), sign,
-    and in "special" the status and its band.
-    """
-    st, y, band = split(frame[value], status, log)
     v = frame[value].to_numpy(dtype=np.float64)
+    st = classify(v) if status is None else np.asarray(status, dtype=object)
     out = frame[list(keep)].reset_index(drop=True).assign(
-        value=v, y=y, sign=pd.Categorical(np.where(v < 0, "negative", "positive"), categories=list(SIGNS)))
-    special = band != ""
-    main = out[~special].reset_index(drop=True)
-    extra = out[special].assign(status=pd.Categorical(st[special], categories=list(SPECIAL)),
-                                band=band[special]).reset_index(drop=True)
-    # JSON has no inf/NaN: a special row's value travels as null; its status says what it was
-    extra["value"] = np.where(np.isfinite(extra["value"]), extra["value"], np.nan)
-    return {"main": main, "special": extra}
+        value=np.where(np.isfinite(v), v, np.nan), status=pd.Categorical(st, categories=list(STATUSES)))
+    return {"points": out}
+
+
+def _one_of(field: str, values) -> str:
+    return "indexof([" + ", ".join(f"'{v}'" for v in values) + f"], datum.{field}) >= 0"
+
+
+def shown(log: bool = True) -> alt.Chart:
+    """The points a value axis can show, with y (|value| on a log axis, value on a linear one) and sign.
+
+    On a log axis only finite non-zero values; on a linear one a computed 0 is an ordinary point too.
+    """
+    keep = ["finite"] if log else ["finite", *ZEROS]
+    return alt.Chart(data("points")).transform_filter(_one_of("status", keep)).transform_calculate(
+        y="abs(datum.value)" if log else "datum.value", sign="datum.value < 0 ? 'negative' : 'positive'")
 
 
 BAND = 24  # pixels at the top (inf / NaN) and bottom (= 0) of a plot that hold what a log axis cannot show
@@ -122,18 +132,20 @@ def banded(layers: list[alt.Chart], special: alt.Chart, *, height: int = 220, to
     """One plot with a band along its top for inf/NaN and one along its bottom for zeros, which a log axis
     cannot show; a thin rule separates each band from the values.
 
-    layers draw the "main" dataset, their y scale running over y_range(height, top, bottom) (log_y does that);
-    special is a chart over the "special" dataset (shape = status) placed in the bands. One layered view, so the
-    chart fits its container's width.
+    layers draw shown() points, their y scale running over y_range(height, top, bottom) (log_y does that);
+    special is special_marks(): the points the axis cannot show, placed in the bands by their status. One
+    layered view, so the chart fits its container's width.
     """
     bands = [b for b, on in (("top", top), ("bottom", bottom)) if on]
     positions = {"top": BAND / 2, "bottom": height - BAND / 2}
+    in_band = [*(TOP if top else ()), *(BOTTOM if bottom else ())]
     y = alt.Y("band:N", title=None, scale=alt.Scale(type="point", domain=bands, range=[positions[b] for b in bands],
                                                       padding=0),
               axis=alt.Axis(orient="right", labelExpr=f"datum.value == 'top' ? '{BAND_LABELS['top']}' : "
                                                       f"'{BAND_LABELS['bottom']}'",
                             ticks=False, domain=False, grid=False, labelFontWeight="bold", values=bands))
-    marks = special.transform_filter(alt.FieldOneOfPredicate(field="band", oneOf=bands)).encode(y=y)
+    marks = special.transform_filter(_one_of("status", in_band)).transform_calculate(
+        band=f"{_one_of('status', TOP)} ? 'top' : 'bottom'").encode(y=y)
     edges = [BAND] * top + [height - BAND] * bottom
     rules = alt.Chart(alt.InlineData(values=[{"edge": e} for e in edges])).mark_rule(
         color=GREY, strokeDash=[2, 3], strokeWidth=1).encode(y=alt.Y("edge:Q", scale=None, axis=None))
@@ -150,7 +162,7 @@ def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None)
     into one scale and one legend); without a series, the fill shows the status's own colour.
     """
     shape = alt.Shape("status:N", scale=SHAPE_SCALE, legend=None)  # the caption names the marks: BANDS_NOTE
-    chart = alt.Chart(data("special")).mark_point(filled=True, size=size, opacity=1).encode(
+    chart = alt.Chart(data("points")).mark_point(filled=True, size=size, opacity=1).encode(
         shape=shape, tooltip=tooltip or [])
     if color is None:
         return chart.encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, legend=None),

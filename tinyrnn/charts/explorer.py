@@ -21,6 +21,7 @@ from .common import (
     legend_below,
     log_y,
     points,
+    shown,
     special_marks,
     template,
     y_range,
@@ -41,11 +42,11 @@ def trajectory(log: bool) -> alt.TopLevelMixin:
     """h_t against t: on a log axis |h_t| coloured by sign, on a linear axis h_t itself; specials in bands."""
     tip = [alt.Tooltip("t:Q"), alt.Tooltip("value:Q", title="h_t", format=".4~g")]
     if log:
-        base = alt.Chart(data("main")).encode(x=T, y=log_y("|h_t| (log scale)"), tooltip=tip)
+        base = shown().encode(x=T, y=log_y("|h_t| (log scale)"), tooltip=tip)
         layers = [base.mark_line(color=GREY), base.mark_point(filled=True, size=40).encode(
             color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of h_t"))]
     else:
-        layers = [alt.Chart(data("main")).mark_line(point=True, color=BLUE).encode(
+        layers = [shown(log=False).mark_line(point=True, color=BLUE).encode(
             x=T, y=alt.Y("y:Q", title="h_t (linear scale)", scale=alt.Scale(range=y_range(220, bottom=False))),
             tooltip=tip)]
     special = special_marks(tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("status:N", title="h_t is")]).encode(x=T)
@@ -53,7 +54,7 @@ def trajectory(log: bool) -> alt.TopLevelMixin:
 
 
 def trajectory_data(report: Report, log: bool) -> dict[str, pd.DataFrame]:
-    return points(report.frame, "h", log=log, keep=["t"])
+    return points(report.frame, "h", keep=["t"])
 
 
 def trajectory_title(report: Report) -> str:
@@ -80,7 +81,7 @@ def gradients() -> alt.TopLevelMixin:
     x = alt.X("param:N", title="parameter", sort=list(PARAMS), scale=alt.Scale(domain=list(PARAMS)),
               axis=alt.Axis(labelAngle=0, labelExpr="datum.value == 'wx' ? 'wx (frozen)' : datum.value"))
     tip = [alt.Tooltip("param:N"), alt.Tooltip("value:Q", title="dL/dθ", format=".4~g")]
-    dots = alt.Chart(data("main")).mark_point(filled=True, size=180).encode(
+    dots = shown().mark_point(filled=True, size=180).encode(
         x=x, y=log_y("|dL/dθ| (log scale)", 200), color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"),
         tooltip=tip)
     special = special_marks(size=160, tooltip=[alt.Tooltip("param:N"), alt.Tooltip("status:N", title="dL/dθ is")])
@@ -111,10 +112,11 @@ def by_length() -> alt.TopLevelMixin:
     """|dL/dθ| for every length 1..L at this setting, one line per parameter; your L marked."""
     tip = [alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("value:Q", title="dL/dθ", format=".4~g")]
     color = alt.Color("param:N", scale=PARAM_COLORS, title="parameter", legend=alt.Legend(symbolType="stroke"))
-    lines = alt.Chart(data("main")).mark_line(point=alt.OverlayMarkDef(size=16), strokeWidth=2).encode(
+    lines = shown().mark_line(point=alt.OverlayMarkDef(size=16), strokeWidth=2).encode(
         x=L_AXIS, y=log_y("|dL/dθ| (log scale)"), color=color,
         strokeDash=alt.StrokeDash("param:N", scale=PARAM_DASHES, title="parameter"), tooltip=tip)
-    chosen = alt.Chart(data("chosen")).mark_rule(strokeDash=[4, 3], color=GREY).encode(
+    # your L is the longest length drawn: a rule there, computed in the browser from the points themselves
+    chosen = alt.Chart(data("points")).transform_aggregate(L="max(L)").mark_rule(strokeDash=[4, 3], color=GREY).encode(
         x=L_AXIS, tooltip=[alt.Tooltip("L:Q", title="your L")])
     special = special_marks(color=color,
                             tooltip=[alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("status:N")])
@@ -123,8 +125,7 @@ def by_length() -> alt.TopLevelMixin:
 
 def by_length_data(report: Report) -> dict[str, pd.DataFrame]:
     df = report.by_length
-    out = points(df, "grad", df.status, keep=["L", "param"])
-    return {**out, "chosen": pd.DataFrame({"L": [report.config.L]})}
+    return points(df, "grad", df.status, keep=["L", "param"])
 
 
 def length_title(report: Report) -> str:
@@ -169,9 +170,10 @@ def factors() -> alt.TopLevelMixin:
                        legend=alt.Legend(symbolType="stroke"))
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]), title=None)
     tip = [alt.Tooltip("t:Q"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=".4~g")]
-    lines = alt.Chart(data("main")).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
+    lines = shown().mark_line(point=alt.OverlayMarkDef(size=16)).encode(
         x=T, y=log_y("factor (log scale)"), color=series, strokeDash=dash, tooltip=tip)
-    one = alt.Chart(data("one")).mark_rule(color=GREY, strokeDash=[2, 2]).encode(y="y:Q")
+    one = alt.Chart(alt.InlineData(values=[{"y": 1.0}])).mark_rule(color=GREY, strokeDash=[2, 2]).encode(
+        y=log_y("factor (log scale)"))  # a factor of exactly 1: neither shrinks nor grows
     special = special_marks(color=series, tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("series:N"),
                                                    alt.Tooltip("status:N")])
     return legend_below(banded([lines, one], special.encode(x=T)))
@@ -181,7 +183,7 @@ def factors_data(report: Report) -> dict[str, pd.DataFrame]:
     long = report.frame.melt(id_vars="t", value_vars=list(FACTOR_SERIES), var_name="series", value_name="v")
     long = long[~((long.series == "factor") & (long.t == 0))]  # no factor before step 1
     long["series"] = pd.Categorical(long.series.map(FACTOR_SERIES), categories=list(FACTOR_SERIES.values()))
-    return {**points(long, "v", keep=["t", "series"]), "one": pd.DataFrame({"y": [1.0]})}
+    return points(long, "v", keep=["t", "series"])
 
 
 def factor_title(report: Report) -> str:
@@ -201,9 +203,12 @@ def factor_title(report: Report) -> str:
 def terms() -> alt.TopLevelMixin:
     """|c_t|, what step t adds to dL/dwh, on a log axis; the steps truncated BPTT drops are shaded."""
     start = alt.X("t0:Q", title=T.to_dict()["title"], axis=T.to_dict()["axis"])  # the same axis as T
-    dropped = alt.Chart(data("dropped")).mark_rect(color=GREY, opacity=0.18).encode(x=start, x2="t1:Q")
+    # shade steps 1..L-k, those truncated BPTT drops: from 0.5 to the last dropped step + 0.5
+    dropped = alt.Chart(data("points")).transform_filter(alt.datum.kept == "dropped").transform_aggregate(
+        last="max(t)").transform_calculate(t0="0.5", t1="datum.last + 0.5").mark_rect(
+        color=GREY, opacity=0.18).encode(x=start, x2="t1:Q")
     tip = [alt.Tooltip("t:Q"), alt.Tooltip("value:Q", title="term c_t", format=".4~g"), alt.Tooltip("kept:N")]
-    dots = alt.Chart(data("main")).mark_point(filled=True, size=36).encode(
+    dots = shown().mark_point(filled=True, size=36).encode(
         x=T, y=log_y("|c_t| (log scale)"), color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of c_t"),
         opacity=alt.Opacity("kept:N", scale=alt.Scale(domain=["kept", "dropped"], range=[1.0, 0.35]), legend=None),
         tooltip=tip)
@@ -215,9 +220,7 @@ def terms_data(report: Report, k: int) -> dict[str, pd.DataFrame]:
     frame = report.frame.iloc[1:]
     L = report.config.L
     kept = np.where(frame.t.to_numpy() > L - k, "kept", "dropped")
-    out = points(frame.assign(kept=kept), "wh_term", keep=["t", "kept"])
-    span = pd.DataFrame({"t0": [0.5], "t1": [L - k + 0.5]}) if k < L else pd.DataFrame({"t0": [], "t1": []})
-    return {**out, "dropped": span}
+    return points(frame.assign(kept=kept), "wh_term", keep=["t", "kept"])
 
 
 def truncation(report: Report, k: int) -> dict[str, float]:

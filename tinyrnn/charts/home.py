@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.seed import SEED_WH
-from .common import SERIES, banded, data, describe, legend_below, log_y, points, special_marks, template
+from .common import SERIES, banded, describe, legend_below, log_y, points, shown, special_marks, template
 
 WH_LABELS = [f"wh_init = {w:g}" for w in SEED_WH]
 
@@ -19,7 +19,7 @@ def seed_lines(param: str) -> alt.TopLevelMixin:
     tip = [alt.Tooltip("wh:N", title="setting"), alt.Tooltip("L:Q"),
            alt.Tooltip("value:Q", title=f"dL/d{param}", format=".4~g")]
     x = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1, format="d"))
-    lines = alt.Chart(data("main")).mark_line(point=True).encode(x=x, y=log_y(f"|dL/d{param}| (log scale)", 240),
+    lines = shown().mark_line(point=True).encode(x=x, y=log_y(f"|dL/d{param}| (log scale)", 240),
                                                                   color=color, tooltip=tip)
     special = special_marks(color=color, size=150,
                             tooltip=[alt.Tooltip("wh:N", title="setting"), alt.Tooltip("L:Q"),

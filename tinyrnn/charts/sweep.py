@@ -17,6 +17,7 @@ from .common import (
     legend_below,
     log_y,
     points,
+    shown,
     special_marks,
     template,
 )
@@ -35,7 +36,7 @@ def lines(param: str) -> alt.TopLevelMixin:
     tip = [alt.Tooltip("wh:N", title="setting"), alt.Tooltip("L:Q"),
            alt.Tooltip("value:Q", title=f"dL/d{param}", format=".4~g")]
     x = alt.X("L:Q", title="sequence length L (steps)", axis=alt.Axis(tickMinStep=1, format="d"))
-    base = alt.Chart(data("main")).encode(x=x, y=log_y(f"|dL/d{param}| (log scale)", 280), color=color, tooltip=tip)
+    base = shown().encode(x=x, y=log_y(f"|dL/d{param}| (log scale)", 280), color=color, tooltip=tip)
     line = base.mark_line(strokeWidth=2)
     positive = base.transform_filter(alt.datum.sign == "positive").mark_point(filled=True, size=26)
     negative = base.transform_filter(alt.datum.sign == "negative").mark_point(filled=False, size=34, strokeWidth=1.5)

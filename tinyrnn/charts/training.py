@@ -15,6 +15,7 @@ from .common import (
     legend_below,
     log_y,
     points,
+    shown,
     special_marks,
     template,
 )
@@ -32,7 +33,7 @@ def _run_color() -> alt.Color:
 def loss() -> alt.TopLevelMixin:
     """Loss per step on a log axis, plain vs clipped; a run that stops on inf/NaN is marked in the top band."""
     tip = [alt.Tooltip("run:N"), alt.Tooltip("step:Q"), alt.Tooltip("value:Q", title="loss", format=".4~g")]
-    line = alt.Chart(data("main")).mark_line().encode(x=STEP, y=log_y("loss (log scale)"), color=_run_color(),
+    line = shown().mark_line().encode(x=STEP, y=log_y("loss (log scale)"), color=_run_color(),
                                                       tooltip=tip)
     special = special_marks(color=_run_color(), tooltip=[alt.Tooltip("run:N"), alt.Tooltip("step:Q"),
                                                               alt.Tooltip("status:N", title="loss is")])
@@ -48,7 +49,7 @@ def grad_norm() -> alt.TopLevelMixin:
     """|gradient| per step before clipping; the threshold as a rule; steps whose update was clipped as diamonds."""
     tip = [alt.Tooltip("run:N"), alt.Tooltip("step:Q"), alt.Tooltip("value:Q", title="|g|", format=".4~g"),
            alt.Tooltip("event:N", title="this step")]
-    base = alt.Chart(data("main")).encode(x=STEP, y=log_y("|gradient| (log scale)"), color=_run_color(), tooltip=tip)
+    base = shown().encode(x=STEP, y=log_y("|gradient| (log scale)"), color=_run_color(), tooltip=tip)
     line = base.mark_line(opacity=0.85)
     clipped = base.transform_filter(alt.datum.event == "clipped").mark_point(filled=True, size=45, shape="diamond")
     rule = alt.Chart(data("threshold")).mark_rule(strokeDash=[5, 3], color=GREY).encode(
