@@ -7,7 +7,8 @@ from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 PAGES = {"home": None, "explorer": "pages/1_Explorer.py", "sweep": "pages/2_Sweep.py",
-         "training": "pages/3_Training.py"}
+         "training": "pages/3_Training.py", "memory": "pages/4_Memory.py", "exercises": "pages/5_Exercises.py",
+         "compare": "pages/6_Compare.py"}
 
 
 def open_page(page: str, **params) -> AppTest:

@@ -10,6 +10,9 @@ from tinyrnn.core.config import Config
 def test_every_control_accepts_its_own_default():
     for key, control in CONTROLS.items():
         default = defaults()[key]
+        if default is None:  # a guess: none until the learner gives one
+            assert judge(control, [""]).problem is None and judge(control, [""]).use is None
+            continue
         raw = default if isinstance(default, list) else [str(default).lower() if isinstance(default, bool)
                                                          else f"{default:g}" if isinstance(default, float)
                                                          else str(default)]

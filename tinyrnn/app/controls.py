@@ -5,9 +5,10 @@ tests read them without a UI. A link shared last month keeps working: the URL ke
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.names import ACTIVATION_NAMES, ACTIVATION_WORDS, DTYPE_NAMES, L_MAX, PARAMS
+from .exercise_list import EXERCISES
 
 MODEL = "model"  # controls every page shows (the sidebar); the others belong to one page
 
@@ -23,7 +24,8 @@ class Control:
 
     key: str
     label: str
-    kind: str  # "float" | "int" | "choice" | "bool" | "text" | "multi"
+    kind: str  # "float" | "int" | "choice" | "bool" | "text" | "multi" | "guess" (a number, empty until given)
+    #          | "pick" (one of options, none until picked)
     default: object
     page: str = MODEL  # MODEL, "explorer", "sweep" or "training"
     field: str | None = None  # the Config field this control sets (model controls), else None
@@ -36,8 +38,10 @@ class Control:
 
     def allowed(self) -> str:
         """What a link may say for this control, in words."""
-        if self.kind in ("choice", "multi"):
-            return ("one of " if self.kind == "choice" else "any of ") + ", ".join(self.options)
+        if self.kind in ("choice", "multi", "pick"):
+            return ("any of " if self.kind == "multi" else "one of ") + ", ".join(self.options)
+        if self.kind == "guess":
+            return "a number" + (f" from {self.lo:g} to {self.hi:g}" if self.hi < 1e300 else "")
         if self.kind == "text":
             return "text"
         if self.kind == "bool":
@@ -109,17 +113,27 @@ CONTROLS = _controls(
 MODEL_KEYS = tuple(k for k, c in CONTROLS.items() if c.page == MODEL)
 FIELD_OF = {k: CONTROLS[k].field for k in MODEL_KEYS}  # URL key -> Config field
 
+# The Compare page's second setting, B: the model's controls again, keys prefixed b_ (A is the sidebar's).
+B_DEFAULTS = {"wh": 1.1, "dtype": "float32"}
+CONTROLS.update({f"b_{k}": replace(c, key=f"b_{k}", label=f"B · {c.label}", page="compare",
+                                   default=B_DEFAULTS.get(k, c.default)) for k, c in list(CONTROLS.items())
+                 if c.page == MODEL})
+# The Exercises page: one guess per exercise, kept in the link (a reload keeps every guess, so the progress).
+CONTROLS.update(_controls(*(Control(e.key, "your guess", "guess" if e.kind == "number" else "pick", None,
+                                    page="exercises", lo=e.lo, hi=e.hi, options=e.options) for e in EXERCISES)))
+VIEW_KEYS = ("present", "hide")  # every page: presenter view, and controls an instructor hides (fixing them)
+
 
 def page_keys(page: str) -> tuple[str, ...]:
     """The controls a page shows: the model's, then its own."""
     return MODEL_KEYS + tuple(k for k, c in CONTROLS.items() if c.page == page)
 
 
-def config_from(values: dict, **extra):
-    """The Config that model-control values describe (missing keys take their defaults)."""
+def config_from(values: dict, prefix: str = "", **extra):
+    """The Config that model-control values describe (missing keys take their defaults); prefix "b_" reads B."""
     from ..core.config import Config  # torch-heavy; this module stays importable without it (links, CLI help)
 
-    fields = {FIELD_OF[k]: values.get(k, CONTROLS[k].default) for k in MODEL_KEYS}
+    fields = {FIELD_OF[k]: values.get(prefix + k, CONTROLS[prefix + k].default) for k in MODEL_KEYS}
     return Config(**fields, **extra)
 
 

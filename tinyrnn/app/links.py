@@ -16,7 +16,7 @@ from .controls import CONTROLS, Control, lengths, shown
 STREAMLIT_PARAMS = {"embed", "embed_options"}  # Streamlit's own URL options, not ours
 # ASCII only: no 1_0, no Arabic digits, no 0x10, no inf
 NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
-EXTRA_KEYS = {"lesson"}  # link parameters that are not widgets (their page validates them)
+EXTRA_KEYS = {"lesson", "ex", "present", "hide"}  # link parameters that are not widgets (validated by their page)
 SHOW_CHARS = 40  # a value from a link is shown to this many characters
 SHOW_ITEMS = 5  # a list from a link is shown to this many entries, then "and N more"
 MAX_WARNINGS = 12  # a link with more problems than this gets one summary line for the rest
@@ -69,7 +69,7 @@ def judge(control: Control, values: list[str]) -> Verdict:
         return _judge_multi(control, values)
     present = [v for v in values if v != ""]
     if not present:
-        return Verdict(key, "is empty", default)
+        return Verdict(key, None if default is None else "is empty", default)  # an empty guess is no guess
     raw = present[-1]
     again = (f" (given {len(values)} times: {listing(values)}; the last is used)" if len(values) > 1 else "")
     value, problem = _parse(control, raw)
@@ -85,6 +85,8 @@ def _parse(control: Control, raw: str) -> tuple[object, str | None]:
     change (rounding to the widget's step)."""
     if control.kind == "text":
         return raw, None
+    if control.kind == "pick":
+        return (raw, None) if raw in control.options else (None, "is not one of the choices")
     if control.kind == "bool":
         low = raw.lower()  # Streamlit accepts TRUE and False too; nothing else (no spaces)
         return (low == "true", None) if low in ("true", "false") else (None, "is not true or false")
@@ -99,6 +101,8 @@ def _parse(control: Control, raw: str) -> tuple[object, str | None]:
         if not number.is_integer():
             return None, "is not a whole number"
         return int(number), None
+    if control.kind == "guess":
+        return number, None
     rounded = shown(control, number)
     if rounded != number:
         return rounded, f"has more digits than the slider's step {control.step:g}; rounded to {rounded:g}"
@@ -126,8 +130,9 @@ def judge_link(query: dict[str, list[str]], page_keys: tuple[str, ...],
                extras: dict[str, tuple[str, ...]] | None = None) -> tuple[list[Verdict], list[str]]:
     """Every parameter of a link judged: verdicts for this page's controls, and warnings for the rest.
 
-    extras are this page's parameters that are not widgets (e.g. lesson), with their allowed values. The second
-    list says, in safe words, which parameters are bad, or not settings of this page (or of the lab).
+    extras are this page's parameters that are not widgets (lesson, present, hide), with their allowed values;
+    hide is a comma-separated list. The second list says, in safe words, which parameters are bad, or not
+    settings of this page (or of the lab).
     """
     extras = extras or {}
     verdicts, others = [], []
@@ -135,9 +140,11 @@ def judge_link(query: dict[str, list[str]], page_keys: tuple[str, ...],
         if key in STREAMLIT_PARAMS:
             continue
         if key in extras:
-            if values[-1:] and values[-1] not in extras[key]:
-                others.append(f"{literal(key)} = {literal(values[-1])} is not one of {', '.join(extras[key])}; "
-                              "it was ignored.")
+            given = [p for v in values for p in v.split(",") if p] if key == "hide" else values[-1:]
+            bad = [v for v in given if v not in extras[key]]
+            if bad:
+                others.append(f"{literal(key)} names {listing(bad)}, not one of {', '.join(extras[key])}; "
+                              "those were ignored.")
         elif key in page_keys:
             verdicts.append(judge(CONTROLS[key], values))
         elif key in CONTROLS or key in EXTRA_KEYS:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from . import links
 from .controls import CONTROLS, page_keys
+from .exercise_list import EXERCISES
 from .lessons import LESSONS
 
 FAVICON = str(Path(__file__).with_name("favicon.png"))  # served by our own server: no request to an outside host
@@ -19,6 +20,9 @@ PAGES = {  # page -> (script, sidebar label, what it is)
     "sweep": ("pages/2_Sweep.py", "Sweep: all wh, all L", "Every wh_init and L at once"),
     "training": ("pages/3_Training.py", "Training: clipping", "Exploding gradients wreck SGD; clipping rescues it"),
     "memory": ("pages/4_Memory.py", "Memory: why gates", "A memory task a plain RNN cannot learn, and a gated unit"),
+    "exercises": ("pages/5_Exercises.py", "Exercises: predict, then see",
+                  "Nine questions along the lesson: guess first, then the engine answers"),
+    "compare": ("pages/6_Compare.py", "Compare: A beside B", "Two settings side by side on shared axes"),
 }
 
 
@@ -27,7 +31,11 @@ def start_page(page: str, title: str):
 
     Returns the box at the top of the page where finish_controls puts the link's warnings.
     """
-    st.set_page_config(page_title=f"tinyrnn · {title}", page_icon=FAVICON, layout="wide")
+    view = read_view(page)
+    st.set_page_config(page_title=f"tinyrnn · {title}", page_icon=FAVICON, layout="wide",
+                       initial_sidebar_state="collapsed" if view["present"] else "auto")
+    if view["present"]:
+        st.html(PRESENTER_CSS)  # our own stylesheet, inline: no request leaves the server
     corrections = st.session_state.pop("_corrections", None)  # set by finish_controls on the run before
     if corrections is not None:
         for key, value in corrections.items():
@@ -36,12 +44,37 @@ def start_page(page: str, title: str):
     elif st.session_state.get("_page") != page:  # arrived: by a link, a page switch or a new session
         _restore_settings()
         raw = {key: st.query_params.get_all(key) for key in st.query_params}  # before the widgets read them
-        extras = {"lesson": tuple(LESSONS)} if page == "explorer" else {}
+        extras = {"present": PRESENT, "hide": page_keys(page), **PAGE_EXTRAS.get(page, {})}
         verdicts, others = links.judge_link(raw, page_keys(page), extras)
+        st.session_state["_fixed"] = {v.key: v.use for v in verdicts if v.key in view["hidden"]}
         st.session_state["_verdicts"] = verdicts
         st.session_state["_link_warnings"] = links.warnings_for(verdicts, others)
     st.session_state["_page"] = page
     return st.container()
+
+
+PRESENT = ("1", "true", "0", "false")
+PAGE_EXTRAS = {"explorer": {"lesson": tuple(LESSONS)},  # link parameters a page reads besides its widgets
+               "exercises": {"ex": tuple(str(e.number) for e in EXERCISES)}}
+# Presenter view: larger type, less chrome, so a projector at 1024x768 and 150% zoom shows the charts at once.
+PRESENTER_CSS = """<style>
+  .stApp { font-size: 1.15rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1rem; padding-left: 1.5rem; padding-right: 1.5rem; }
+  h1 { font-size: 1.9rem !important; padding-top: 0 !important; }
+  [data-testid="stCaptionContainer"] { font-size: 0.95rem; }
+</style>"""
+
+
+def read_view(page: str) -> dict:
+    """The link's view flags: present (presenter view) and hidden (controls an instructor fixed and hid)."""
+    present = st.query_params.get("present", "").lower() in ("1", "true")
+    hidden = {k for v in st.query_params.get_all("hide") for k in v.split(",") if k in page_keys(page)}
+    return {"present": present, "hidden": hidden}
+
+
+def fixed_value(key: str):
+    """A hidden control's value: what the link set it to (judged like any other), else its default."""
+    return st.session_state.get("_fixed", {}).get(key, CONTROLS[key].default)
 
 
 def finish_controls(box) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from ..charts.common import with_data
 from . import links
 from .controls import CONTROLS, MODEL_KEYS, Control, config_from, lengths
-from .state import page_links, remember
+from .state import fixed_value, page_links, read_view, remember
 
 BANNER = {"ok": st.success, "info": st.info, "warn": st.warning, "error": st.error}
 ICONS = {"ok": ":material/check_circle:", "info": ":material/info:", "warn": ":material/warning:",
@@ -16,7 +16,15 @@ ICONS = {"ok": ":material/check_circle:", "info": ":material/info:", "warn": ":m
 
 
 def widget(control: Control, where=st):
-    """Render one URL-bound widget and return its value (also kept for the next page)."""
+    """Render one URL-bound widget and return its value (also kept for the next page).
+
+    A control the link hides (?hide=act,offset) is not drawn: it keeps the value the link gives it.
+    """
+    if control.key in read_view(st.session_state.get("_page", ""))["hidden"]:
+        value = fixed_value(control.key)
+        st.session_state[control.key] = value
+        remember(control.key, value)
+        return value
     common = {"key": control.key, "bind": "query-params", "help": control.help or None}
     if control.kind == "choice":
         value = where.selectbox(control.label, control.options, index=control.options.index(control.default),
@@ -27,6 +35,10 @@ def widget(control: Control, where=st):
         value = where.text_input(control.label, value=control.default, max_chars=400, **common)
     elif control.kind == "multi":
         value = where.multiselect(control.label, control.options, default=control.default, **common)
+    elif control.kind == "guess":
+        value = where.number_input(control.label, value=None, format="%g", placeholder="type a number", **common)
+    elif control.kind == "pick":
+        value = where.radio(control.label, control.options, index=None, **common)
     elif control.options:  # whole numbers on marks (L, k): fine steps where lessons live, coarse beyond
         linked = links.mark_from_link(control, st.query_params.get_all(control.key))
         extra = st.session_state.setdefault("_marks", {}).setdefault(control.key, set())
@@ -46,12 +58,18 @@ def widget(control: Control, where=st):
     return value
 
 
-def model_controls(where=st.sidebar):
-    """The model's controls (the main four, then an 'advanced' expander) and the Config they describe."""
-    values = {k: widget(CONTROLS[k], where) for k in ("wh", "L", "act", "offset")}
+def model_controls(where=st.sidebar, prefix: str = ""):
+    """The model's controls (the main four, then an 'advanced' expander) and the Config they describe.
+
+    prefix "b_" draws the Compare page's second setting. Controls the link hides are named, with their values.
+    """
+    values = {k: widget(CONTROLS[prefix + k], where) for k in ("wh", "L", "act", "offset")}
     with where.expander("Advanced: h_init, wy, wx, number format"):
-        values.update({k: widget(CONTROLS[k]) for k in MODEL_KEYS if k not in values})
-    return config_from(values)
+        values.update({k: widget(CONTROLS[prefix + k]) for k in MODEL_KEYS if k not in values})
+    hidden = sorted(read_view(st.session_state.get("_page", ""))["hidden"] & {prefix + k for k in MODEL_KEYS})
+    if hidden:
+        where.caption("Fixed for this lesson: " + ", ".join(f"{k} = {st.session_state[k]}" for k in hidden))
+    return config_from({prefix + k: v for k, v in values.items()}, prefix)
 
 
 def sidebar():
