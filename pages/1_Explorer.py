@@ -8,14 +8,20 @@ from tinyrnn.charts import explorer as ex
 from tinyrnn.charts.math_text import MATH
 
 box = state.start_page("explorer", "Explorer")
-st.title("Explorer: one run, every gradient")
-st.caption("Move a slider: the RNN runs again, live. The address bar always holds your settings, so you can share it.")
-with st.container(border=True):
-    lesson_buttons()
-    said = st.container()
+if not state.presenting():  # the presenter view keeps the fold for the charts
+    st.title("Explorer: one run, every gradient")
+    st.caption("Move a slider: the RNN runs again, live. The address bar always holds your settings, so you can "
+               "share it.")
+    with st.container(border=True):
+        lesson_buttons()
+said = st.container()
 cfg = widgets.sidebar()
-diagnosis = st.container()
-top = st.columns(2)
+if state.presenting():  # charts first, above a projector's fold; the verdict right below them
+    top = st.columns(2)
+    diagnosis = st.container()
+else:
+    diagnosis = st.container()
+    top = st.columns(2)
 middle = st.columns(2)
 bottom = st.columns(2)
 log = widgets.widget(CONTROLS["log"], top[0])

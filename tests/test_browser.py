@@ -30,7 +30,7 @@ WH = "wh_init: the recurrent weight"
 L_LABEL = "L: sequence length (steps)"
 HOME_H1 = "tinyrnn: why gradients vanish or explode"
 EXPLORER_H1 = "Explorer: one run, every gradient"
-CHARTS = {"/": 1, "/Explorer": 5, "/Sweep": 7, "/Training": 4}
+CHARTS = {"/": 1, "/Explorer": 5, "/Sweep": 7, "/Training": 4, "/Exercises": 0, "/Compare": 2}
 SHOTS = ROOT / "screenshots"
 
 
@@ -281,7 +281,8 @@ def test_screenshots_fit_the_width(browser, server, width, scheme):
     SHOTS.mkdir(exist_ok=True)
     ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, device_scale_factor=1)
     try:
-        for name, path in (("home", "/"), ("explorer", "/Explorer"), ("sweep", "/Sweep"), ("training", "/Training")):
+        for name, path in (("home", "/"), ("explorer", "/Explorer"), ("sweep", "/Sweep"), ("training", "/Training"),
+                           ("exercises", "/Exercises"), ("compare", "/Compare")):
             page = ctx.new_page()
             page.watched = watch(page, server.url)
             page.goto(server.url + path)
@@ -296,5 +297,49 @@ def test_screenshots_fit_the_width(browser, server, width, scheme):
             assert wide <= 1, f"{name} scrolls sideways by {wide} px at {width} px"
             clean(page)
             page.close()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
+def test_walk_the_first_three_exercises_and_reload(context, server):
+    page = open_page(context, server, "/Exercises", min_charts=0)
+    for number, topic, guess in ((1, "Vanishing", "2e-6"), (2, "Exploding", "130000"),
+                                 (3, "The float32 zero", "the loss itself rounded to 0")):
+        box = page.get_by_test_id("stExpander").filter(has_text=f"{number} · {topic}")
+        if not box.get_by_role("spinbutton").or_(box.get_by_role("radiogroup")).first.is_visible():
+            box.get_by_text(f"{number} · {topic}").click()
+        if number == 3:
+            box.get_by_text(guess, exact=True).click()
+        else:
+            field = box.get_by_role("spinbutton")
+            field.fill(guess)
+            field.press("Enter")
+        expect(box.get_by_test_id("stAlert")).to_have_count(1)  # how close, and the engine's answer
+        wait_idle(page, number)
+    url = wait_for_location(page, "q.has('g1') && q.has('g2') && q.get('g3') === 'the loss itself rounded to 0'")
+    page.goto(server.url + url)  # a reload: a fresh session from the same link
+    wait_idle(page, 3)
+    expect(page.get_by_text(re.compile("Progress: 3 of 9 answered"))).to_be_visible()
+    clean(page)
+
+
+@pytest.mark.browser
+def test_presenter_view_puts_the_charts_above_a_projectors_fold(browser, server):
+    """1024x768 at 150% zoom is a 683x512 window: the first two charts must start inside it."""
+    SHOTS.mkdir(exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 683, "height": 512}, device_scale_factor=1.5)
+    try:
+        page = ctx.new_page()
+        page.watched = watch(page, server.url)
+        page.goto(server.url + "/Explorer?lesson=vanishing&wh=0.1&L=10&present=1&hide=act,offset,h0,wy,wx,dtype,log")
+        wait_idle(page, CHARTS["/Explorer"])
+        page.screenshot(path=SHOTS / "explorer_projector.png")
+        tops = page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')]"
+                             ".slice(0, 2).map(c => c.getBoundingClientRect().top)")
+        assert all(top < 512 for top in tops), tops
+        expect(page.get_by_role("slider", name=WH)).to_be_visible()  # the one knob of the moment is on the page
+        expect(page.get_by_role("combobox", name="activation")).to_have_count(0)  # hidden by the link
+        clean(page)
     finally:
         ctx.close()

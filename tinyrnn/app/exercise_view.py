@@ -11,6 +11,7 @@ from . import cached, widgets
 from .controls import CONTROLS
 from .exercise_list import EXERCISES, Exercise
 from .exercises import answer, closeness, config_of
+from .links import judge
 from .state import PAGES
 from .training_runs import trained
 
@@ -76,7 +77,7 @@ def reveal(ex: Exercise) -> None:
 def questions() -> dict:
     """Every exercise's question and guess; the one the link names (?ex=3) opened, else the first unanswered."""
     asked = st.query_params.get("ex")
-    guesses = {ex.number: st.session_state.get(ex.key) for ex in EXERCISES}
+    guesses = {ex.number: _guess(ex) for ex in EXERCISES}
     first_open = next((n for n, g in guesses.items() if g is None), 1)
     opened = int(asked) if asked and asked.isdigit() and 1 <= int(asked) <= len(EXERCISES) else first_open
     summary = st.container()
@@ -84,6 +85,13 @@ def questions() -> dict:
     with summary:
         progress({ex.number: st.session_state.get(ex.key) for ex in EXERCISES})
     return boxes
+
+
+def _guess(ex: Exercise):
+    """A guess before its widget is drawn: the session's, else the link's (as the link rules read it)."""
+    if st.session_state.get(ex.key) is not None:
+        return st.session_state[ex.key]
+    return judge(CONTROLS[ex.key], st.query_params.get_all(ex.key)).use if ex.key in st.query_params else None
 
 
 def answers(boxes: dict) -> None:

@@ -59,7 +59,7 @@ PAGE_EXTRAS = {"explorer": {"lesson": tuple(LESSONS)},  # link parameters a page
 # Presenter view: larger type, less chrome, so a projector at 1024x768 and 150% zoom shows the charts at once.
 PRESENTER_CSS = """<style>
   .stApp { font-size: 1.15rem; }
-  [data-testid="stMainBlockContainer"] { padding-top: 1rem; padding-left: 1.5rem; padding-right: 1.5rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-left: 1.5rem; padding-right: 1.5rem; }
   h1 { font-size: 1.9rem !important; padding-top: 0 !important; }
   [data-testid="stCaptionContainer"] { font-size: 0.95rem; }
 </style>"""
@@ -70,6 +70,11 @@ def read_view(page: str) -> dict:
     present = st.query_params.get("present", "").lower() in ("1", "true")
     hidden = {k for v in st.query_params.get_all("hide") for k in v.split(",") if k in page_keys(page)}
     return {"present": present, "hidden": hidden}
+
+
+def presenting() -> bool:
+    """Is this the presenter view (?present=1)?"""
+    return read_view(st.session_state.get("_page", ""))["present"]
 
 
 def fixed_value(key: str):

@@ -8,7 +8,7 @@ import streamlit as st
 from ..charts.common import with_data
 from . import links
 from .controls import CONTROLS, MODEL_KEYS, Control, config_from, lengths
-from .state import fixed_value, page_links, read_view, remember
+from .state import fixed_value, page_links, presenting, read_view, remember
 
 BANNER = {"ok": st.success, "info": st.info, "warn": st.warning, "error": st.error}
 ICONS = {"ok": ":material/check_circle:", "info": ":material/info:", "warn": ":material/warning:",
@@ -73,7 +73,19 @@ def model_controls(where=st.sidebar, prefix: str = ""):
 
 
 def sidebar():
-    """Every page's sidebar: the model's controls and the links to the other pages; returns the Config."""
+    """Every page's sidebar: the model's controls and the links to the other pages; returns the Config.
+
+    In the presenter view the sidebar is folded away, so the controls the link leaves visible sit in one row
+    at the top of the page instead.
+    """
+    if presenting():
+        with st.sidebar:
+            page_links()
+        shown_keys = [k for k in MODEL_KEYS if k not in read_view(st.session_state["_page"])["hidden"]]
+        columns = st.columns(max(len(shown_keys), 1))
+        values = {k: widget(CONTROLS[k], columns[i]) for i, k in enumerate(shown_keys)}
+        values.update({k: widget(CONTROLS[k]) for k in MODEL_KEYS if k not in values})  # hidden: fixed values
+        return config_from(values)
     with st.sidebar:
         st.header("Settings")
         cfg = model_controls(st.sidebar)

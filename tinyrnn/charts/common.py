@@ -172,7 +172,8 @@ def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None)
 
 def log_y(title: str, height: int = 220, top: bool = True, bottom: bool = True) -> alt.Y:
     """The value axis of a banded plot, on a log scale: plain numbers (0.001, 1, 1000) near 1, 1e-8 and 1e+12 beyond."""
-    return alt.Y("y:Q", title=title, scale=alt.Scale(type="log", range=y_range(height, top, bottom)),
+    # padding: the smallest and largest values sit 10 px inside the band rules, never on them
+    return alt.Y("y:Q", title=title, scale=alt.Scale(type="log", range=y_range(height, top, bottom), padding=10),
                  axis=alt.Axis(labelExpr="abs(log(datum.value) / LN10) >= 4 ? format(datum.value, '.0e') : "
                                          "format(datum.value, '~g')"))
 

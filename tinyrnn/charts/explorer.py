@@ -47,7 +47,8 @@ def trajectory(log: bool) -> alt.TopLevelMixin:
             color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of h_t"))]
     else:
         layers = [shown(log=False).mark_line(point=True, color=BLUE).encode(
-            x=T, y=alt.Y("y:Q", title="h_t (linear scale)", scale=alt.Scale(range=y_range(220, bottom=False))),
+            x=T, y=alt.Y("y:Q", title="h_t (linear scale)", scale=alt.Scale(range=y_range(220, bottom=False),
+                                                                            padding=10)),
             tooltip=tip)]
     special = special_marks(tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("status:N", title="h_t is")]).encode(x=T)
     return legend_below(banded(layers, special, bottom=log))
