@@ -82,7 +82,7 @@ def test_hiding_an_unknown_control_is_named_not_obeyed():
 def test_compare_links_hold_both_settings_on_shared_axes():
     at = open_page("compare", wh="0.9", b_wh="1.1", L="30", b_L="30", b_dtype="float64")
     assert not at.exception and not warnings(at)
-    assert at.session_state["wh"] == 0.9 and at.session_state["b_wh"] == 1.1 and at.session_state["b_dtype"] == "float64"
+    assert (at.session_state["wh"], at.session_state["b_wh"], at.session_state["b_dtype"]) == (0.9, 1.1, "float64")
     _, data = chart(at, "lengths")
     drawn = values(data)
     assert set(drawn.setting) == {"A", "B"} and len(drawn) == 60
