@@ -30,7 +30,7 @@ WH = "wh_init: the recurrent weight"
 L_LABEL = "L: sequence length (steps)"
 HOME_H1 = "tinyrnn: why gradients vanish or explode"
 EXPLORER_H1 = "Explorer: one run, every gradient"
-CHARTS = {"/": 1, "/Explorer": 5, "/Sweep": 7, "/Training": 4, "/Exercises": 0, "/Compare": 2}
+CHARTS = {"/": 1, "/Explorer": 5, "/Sweep": 7, "/Training": 4, "/Memory": 3, "/Exercises": 0, "/Compare": 2}
 SHOTS = ROOT / "screenshots"
 
 
@@ -282,7 +282,7 @@ def test_screenshots_fit_the_width(browser, server, width, scheme):
     ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme, device_scale_factor=1)
     try:
         for name, path in (("home", "/"), ("explorer", "/Explorer"), ("sweep", "/Sweep"), ("training", "/Training"),
-                           ("exercises", "/Exercises"), ("compare", "/Compare")):
+                           ("memory", "/Memory"), ("exercises", "/Exercises"), ("compare", "/Compare")):
             page = ctx.new_page()
             page.watched = watch(page, server.url)
             page.goto(server.url + path)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tinyrnn import Config, Report
-from tinyrnn.charts import common, explorer, home, sweep, training
+from tinyrnn.charts import common, explorer, home, memory, sweep, training
 from tinyrnn.core import train
 from tinyrnn.core.landscape import landscape
 from tinyrnn.core.phase import gradient_lines, phase_diagram
@@ -18,7 +18,8 @@ TEMPLATES = [(explorer.trajectory, (True,)), (explorer.trajectory, (False,)), (e
              (explorer.by_length, ()), (explorer.factors, ()), (explorer.terms, ()), (home.seed_lines, ("wh",)),
              (sweep.lines, ("h_init",)), (sweep.heatmap, (400, True)), (sweep.mini, ()),
              (training.loss, ()), (training.grad_norm, ()), (training.params, ()),
-             (training.landscape, ("wh", "wx", "plain SGD"))]
+             (training.landscape, ("wh", "wx", "plain SGD")), (memory.loss_curves, ()), (memory.success, ()),
+             (memory.gradient_start, ())]
 CASES = {"stable": Config(wh_init=0.9, L=12), "overflow": Config(wh_init=10.0, L=60), "dead": Config(wh_init=-0.5, L=6),
          "cancelled": Config(wh_init=10.0, L=10), "underflow": Config(wh_init=0.1, L=60)}
 

@@ -35,6 +35,7 @@ class Control:
     options: tuple = ()
     help: str = ""
     numeric: bool = False  # a choice whose options are numbers written as text (lr, clip, ...)
+    labels: tuple = ()  # what a choice's options say on screen, in order (the URL keeps the short option)
 
     def allowed(self) -> str:
         """What a link may say for this control, in words."""
@@ -121,6 +122,21 @@ CONTROLS.update({f"b_{k}": replace(c, key=f"b_{k}", label=f"B · {c.label}", pag
 # The Exercises page: one guess per exercise, kept in the link (a reload keeps every guess, so the progress).
 CONTROLS.update(_controls(*(Control(e.key, "your guess", "guess" if e.kind == "number" else "pick", None,
                                     page="exercises", lo=e.lo, hi=e.hi, options=e.options) for e in EXERCISES)))
+# The Memory page: each cell's start, the optimizer, seeds per length, and the L of the loss curves.
+CONTROLS.update(_controls(
+    Control("gate", "gated cell's start", "choice", "closed", page="memory", options=("closed", "pytorch"),
+            labels=("gate mostly closed: bz = −4", "PyTorch default: bz ~ U(−1, 1)")),
+    Control("plain", "plain cell's start", "choice", "tanh", page="memory", options=("tanh", "irnn"),
+            labels=("tanh, PyTorch default", "relu, IRNN: wh = 1")),
+    Control("opt", "optimizer", "choice", "adam", page="memory", options=("adam", "sgd"),
+            labels=("Adam, lr 0.05", "plain SGD, lr 0.5"),
+            help="Both cells use the same optimizer and learning rate, chosen for the tanh cells. Adam divides each "
+                 "step by the gradient's running size, so a gradient down to about 1e-8 still moves a weight by "
+                 "about lr; plain SGD steps by lr × gradient."),
+    Control("seeds", "seeds per length", "int", 5, page="memory", lo=1, hi=20, step=1,
+            help="How many random starts train at each L; the success rate is the share that learn it."),
+    Control("mL", "L for the loss curves", "choice", "20", page="memory", options=("5", "10", "20", "50", "100"),
+            numeric=True)))
 VIEW_KEYS = ("present", "hide")  # every page: presenter view, and controls an instructor hides (fixing them)
 
 

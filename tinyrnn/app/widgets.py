@@ -27,8 +27,9 @@ def widget(control: Control, where=st):
         return value
     common = {"key": control.key, "bind": "query-params", "help": control.help or None}
     if control.kind == "choice":
+        shown_as = dict(zip(control.options, control.labels, strict=True)) if control.labels else {}
         value = where.selectbox(control.label, control.options, index=control.options.index(control.default),
-                                **common)
+                                format_func=lambda option: shown_as.get(option, option), **common)
     elif control.kind == "bool":
         value = where.toggle(control.label, value=control.default, **common)
     elif control.kind == "text":
@@ -66,10 +67,15 @@ def model_controls(where=st.sidebar, prefix: str = ""):
     values = {k: widget(CONTROLS[prefix + k], where) for k in ("wh", "L", "act", "offset")}
     with where.expander("Advanced: h_init, wy, wx, number format"):
         values.update({k: widget(CONTROLS[prefix + k]) for k in MODEL_KEYS if k not in values})
+    fixed_note(where, prefix)
+    return config_from({prefix + k: v for k, v in values.items()}, prefix)
+
+
+def fixed_note(where, prefix: str) -> None:
+    """Name the model controls the link hides, with the values they are fixed at."""
     hidden = sorted(read_view(st.session_state.get("_page", ""))["hidden"] & {prefix + k for k in MODEL_KEYS})
     if hidden:
         where.caption("Fixed for this lesson: " + ", ".join(f"{k} = {st.session_state[k]}" for k in hidden))
-    return config_from({prefix + k: v for k, v in values.items()}, prefix)
 
 
 def sidebar():
@@ -85,6 +91,7 @@ def sidebar():
         columns = st.columns(max(len(shown_keys), 1))
         values = {k: widget(CONTROLS[k], columns[i]) for i, k in enumerate(shown_keys)}
         values.update({k: widget(CONTROLS[k]) for k in MODEL_KEYS if k not in values})  # hidden: fixed values
+        fixed_note(st, "")
         return config_from(values)
     with st.sidebar:
         st.header("Settings")
