@@ -49,6 +49,10 @@ st.subheader("Go further")
 for page, words in (("explorer", "set wh_init, L, activation and offset; watch every gradient and the per-step "
                                  "factor behind it"),
                     ("sweep", "this experiment for every wh_init and L at once, as a phase diagram"),
-                    ("training", "watch an exploding gradient throw plain SGD off a cliff, and clipping rescue it")):
+                    ("training", "watch an exploding gradient throw plain SGD off a cliff, and clipping rescue it"),
+                    ("exercises", "nine questions: guess first, then the engine answers"),
+                    ("compare", "two settings side by side on shared axes"),
+                    ("memory", "a bit kept for L steps: when does a gate help?")):
     path, label, _ = state.PAGES[page]
-    st.page_link(path, label=f"{label.split(':')[0]}: {words}", query_params=state.settings_for(page))
+    st.page_link(path, label=f"**{label.split(':')[0]}**: {words}", query_params=state.settings_for(page),
+                 icon=":material/arrow_forward:")

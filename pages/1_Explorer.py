@@ -5,6 +5,7 @@ from tinyrnn.app import cached, state, widgets
 from tinyrnn.app.controls import CONTROLS
 from tinyrnn.app.lesson_box import lesson_buttons, lesson_sentence
 from tinyrnn.charts import explorer as ex
+from tinyrnn.charts.common import with_bands
 from tinyrnn.charts.math_text import MATH
 
 box = state.start_page("explorer", "Explorer")
@@ -40,24 +41,23 @@ with diagnosis:
 
 with top[0]:
     widgets.block(ex.trajectory_title(report), ex.trajectory(log), ex.trajectory_data(report, log),
-                  "Each dot is h_t, the network's memory after t steps. Values a log axis cannot show sit in the "
-                  "bands: = 0 below, inf / NaN above.", (report.frame, "trajectory.csv", "Download the steps (CSV)"))
+                  ex.trajectory_caption(log), (report.frame, "trajectory.csv", "Download the steps (CSV)"))
 with top[1]:
-    widgets.block(ex.gradient_title(report), ex.gradients(), ex.gradients_data(report),
+    widgets.block(ex.gradient_title(report), ex.gradients(), ex.gradients_data(report), with_bands(
                   "How hard the loss pulls on each parameter; colour is the sign. wx is frozen: its gradient is "
-                  "shown as if it were trained.")
+                  "shown as if it were trained."))
     widgets.table(ex.gradient_table(report))
 with middle[0]:
-    widgets.block(ex.length_title(report), ex.by_length(), ex.by_length_data(report), ex.length_caption(report),
+    widgets.block(ex.length_title(report), ex.by_length(), ex.by_length_data(report),
+                  with_bands(ex.length_caption(report)),
                   (report.by_length, "gradient_vs_L.csv", "Download gradient vs L (CSV)"))
 with middle[1]:
     widgets.block(ex.factor_title(report), ex.factors(), ex.factors_data(report),
-                  "Blue: the factor wh·act'(a_t) backprop multiplies by at step t. Orange: their product from step "
-                  "t+1 to L, what reaches step t of the gradient that h_L sends back.")
+                  with_bands(ex.factor_caption(report)))
 with bottom[0]:
-    widgets.block(ex.terms_title(report, k), ex.terms(), ex.terms_data(report, k),
+    widgets.block(ex.terms_title(report, k), ex.terms(), ex.terms_data(report, k), with_bands(
                   "Each dot is what step t adds to dL/dwh (colour: sign). Short-range terms sit near t = L, "
-                  "long-range ones near t = 1; truncated BPTT drops the shaded steps.")
+                  "long-range ones near t = 1; truncated BPTT drops the shaded steps."))
 with bottom[1]:
     st.markdown("**Truncated BPTT, in numbers**")
     cut = ex.truncation(report, k)

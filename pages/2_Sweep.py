@@ -6,6 +6,7 @@ from tinyrnn.app.controls import CONTROLS
 from tinyrnn.app.sweep_inputs import parse_wh_list
 from tinyrnn.app.sweep_view import activation_row, phase_panel
 from tinyrnn.charts import sweep as sw
+from tinyrnn.charts.common import with_bands
 
 box = state.start_page("sweep", "Sweep")
 state.follow_go_to()
@@ -30,8 +31,8 @@ for problem in problems:
     st.warning(f"wh_init values: {problem}.", icon=":material/warning:")
 lines = cached.lines(cfg, tuple(whs), param)
 widgets.block(sw.lines_title(lines, param), sw.lines(param), sw.lines_data(lines),
-              f"Log scale ({cfg.activation}, {cfg.dtype}). Filled dots: positive gradients, rings: negative. The "
-              "bands hold what a log axis cannot show: = 0 below (exactly 0, underflow, cancelled), inf / NaN above.",
+              with_bands(f"Log scale ({cfg.activation}, {cfg.dtype}). Filled dots: positive gradients, rings: "
+                         "negative."),
               (lines, "gradient_vs_L.csv", "Download these lines (CSV)"))
 
 st.subheader(f"2 · Phase diagram: log10 |dL/d{param}| over wh_init × L")

@@ -4,6 +4,7 @@ import streamlit as st
 from tinyrnn.app import state, training_view, widgets
 from tinyrnn.app.controls import CONTROLS
 from tinyrnn.charts import training as tc
+from tinyrnn.charts.common import with_bands
 
 box = state.start_page("training", "Training")
 st.title("Training: exploding gradients vs gradient clipping")
@@ -31,7 +32,7 @@ training_view.numbers(both)
 left, right = st.columns(2)
 with left:
     widgets.block("Loss per step: plain vs clipped SGD", tc.loss(), tc.loss_data(both),
-                  "Log scale. A mark in the top band is where a run stopped on inf or NaN.")
+                  with_bands("Log scale. A mark in the top band is where a run stopped on inf or NaN."))
 with right:
     widgets.block("|gradient| before clipping, and the threshold", tc.grad_norm(), tc.grad_norm_data(both, clip, mode),
                   "Diamonds: steps whose update was clipped. In norm mode a step is clipped when its |gradient| "

@@ -152,4 +152,4 @@ def test_truncated_bptt_keeps_the_last_k_terms_and_says_what_autograd_gives():
 
 def test_the_gradient_title_heads_with_a_trained_parameter():
     at = open_page("explorer", wh="0.1", L="10")  # dL/dwx is the biggest here, but wx is frozen
-    assert any("wh gets the biggest pull" in m.value for m in at.markdown)
+    assert any("Of the trained parameters, dL/dwh is largest" in m.value for m in at.markdown)

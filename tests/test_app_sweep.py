@@ -33,8 +33,9 @@ def test_defaults_show_the_seed_lines_and_the_phase_diagram():
     np.testing.assert_allclose(cells.log10.to_numpy()[finite], want.log10.to_numpy()[finite])
     assert data["here"].to_dict("records") == [{"wh_init": 1.0, "L": 10, "what": "your setting"}]
     assert len(data["boundary"]) > 0  # relu: the wh = 1 line
-    assert "vanishing" in str(spec) and "data('finite')" in str(spec)  # the colour bar spans what occurs
-    assert "No finite cell here goes above 10^8" in texts(at)  # float32 cancels before it can explode
+    assert "vanishing" in str(spec) and "data('extent')" in str(spec)  # the colour bar spans what occurs
+    assert data["extent"].hi.tolist() == [9]  # up to 10^8.x: float32 cancels before anything larger shows
+    assert "No drawn block here goes above 10^8" in texts(at)  # float32 cancels before it can explode
 
 
 def test_minis_cover_every_activation_on_one_scale():
@@ -43,7 +44,7 @@ def test_minis_cover_every_activation_on_one_scale():
     assert len(minis) == len(ACTIVATION_NAMES)
     for _, data in minis:
         assert len(data["finite"]) + len(data["special"]) == 40 * 40
-    assert len({int(data["extent"].reach[0]) for _, data in minis}) == 1  # one colour bar for the row
+    assert len({tuple(data["extent"].iloc[0]) for _, data in minis}) == 1  # one colour bar for the row
     assert [f"**{a}**" in [m.value for m in at.markdown] for a in ACTIVATION_NAMES] == [True] * 5
 
 
@@ -65,9 +66,10 @@ def test_compare_float32_and_float64_draws_two_diagrams():
     at = open_page("sweep", compare="true", wh="10", L="10")
     assert not at.exception
     titles = [m.value for m in at.markdown]
-    assert "**float32**" in titles and "**float64**" in titles
+    assert any(t.startswith("**float32:") for t in titles) and any(t.startswith("**float64:") for t in titles)
     maps = [c for c in charts(at) if c[0]["usermeta"]["chart"] == "heatmap"]
     assert len(maps) == 2
+    assert maps[0][1]["extent"].equals(maps[1][1]["extent"])  # one colour bar for both
     f32, f64 = (heatmap_cells(m[1]) for m in maps)
     assert (f64.status == "finite").sum() > (f32.status == "finite").sum()  # float64 holds more cells apart
 

@@ -52,7 +52,9 @@ def test_titles_say_what_happened():
 def test_the_gradient_title_never_heads_with_the_frozen_wx():
     r = Report.from_config(Config(wh_init=0.1, L=10))
     biggest = r.grads.loc[r.grads.magnitude.idxmax(), "param"]
-    assert biggest == "wx" and ex.gradient_title(r).startswith("wh gets the biggest pull")
+    assert biggest == "wx" and ex.gradient_title(r).startswith("Of the trained parameters, dL/dwh is largest")
+    ties = Report.from_config(Config(wh_init=10.0, L=5))  # dL/dh_init = dL/dwy = 2e5
+    assert ex.gradient_title(ties).startswith("Of the trained parameters, dL/dh_init and dL/dwy are largest")
 
 
 def test_the_straight_line_claim_is_made_for_the_product_only_and_overlaps_are_named():
@@ -64,9 +66,17 @@ def test_the_straight_line_claim_is_made_for_the_product_only_and_overlaps_are_n
     assert "coincide" not in ex.length_caption(dead)  # all-zero lines are not drawn, so nothing hides
 
 
-def test_factor_title_names_the_rate_and_the_lyapunov_exponent():
+def test_factor_title_names_the_rate_and_the_caption_the_lyapunov_exponent():
     r = Report.from_config(Config(wh_init=0.5, L=10))
-    assert ex.factor_title(r).startswith("×0.5 per step") and "ln 0.5 = -0.693" in ex.factor_title(r)
+    assert ex.factor_title(r) == "×0.5 per step on average: the 10 factors multiply to 9.8e-4"
+    assert "ln 0.5 = -0.693 per step" in ex.factor_caption(r)
+    over = Report.from_config(Config(wh_init=10.0, L=60))
+    assert ex.factor_title(over).endswith("multiply to 1.0e60, beyond float32's range")
+
+
+def test_each_special_kind_is_named_with_where_it_starts():
+    r = Report.from_config(Config(wh_init=10.0, L=60))
+    assert "cancelled from L = 8, NaN from L = 39" in ex.length_title(r)
 
 
 def test_the_seed_title_describes_each_line_by_its_own_numbers():

@@ -15,9 +15,10 @@ def _choose(slug: str) -> None:
 def lesson_buttons() -> None:
     """One button per lesson (a click loads its settings and puts the lesson in the link)."""
     st.markdown("**Lessons in one click**")
-    cols = st.columns(3)
-    for i, (slug, lesson) in enumerate(LESSONS.items()):
-        cols[i % 3].button(lesson.title, key=f"lesson_{slug}", on_click=_choose, args=(slug,), width="stretch")
+    items = list(LESSONS.items())
+    for row in range(0, len(items), 3):  # one row of columns per three lessons: a phone stacks them in order
+        for col, (slug, lesson) in zip(st.columns(3), items[row:row + 3], strict=False):
+            col.button(lesson.title, key=f"lesson_{slug}", on_click=_choose, args=(slug,), width="stretch")
 
 
 def lesson_sentence(report, values: dict) -> None:

@@ -26,15 +26,15 @@ def phase_panel(cfg: Config, span: float, res: int, param: str, compare: bool) -
     """The phase diagram in cfg's number format, or float32 and float64 side by side; a click opens the cell."""
     dtypes = ("float32", "float64") if compare else (cfg.dtype,)
     here = (cfg.wh_init, cfg.L) if abs(cfg.wh_init) <= span and cfg.L <= res else None
-    columns = st.columns(len(dtypes))
-    for column, dtype in zip(columns, dtypes, strict=True):
-        out = cached.phase(cfg.replace(dtype=dtype), span, res, param)
+    outs = {dtype: cached.phase(cfg.replace(dtype=dtype), span, res, param) for dtype in dtypes}
+    reach = sw.shared_reach([o["cells"] for o in outs.values()]) if compare else None  # one scale for both
+    for column, (dtype, out) in zip(st.columns(len(dtypes)), outs.items(), strict=True):
         with column:
             key = f"phase_{dtype}"
-            widgets.chart_title(f"{dtype}: blue vanishes, orange explodes" if not compare else dtype)
-            widgets.draw(sw.heatmap(380 if compare else 460, True), sw.heatmap_data(out, here), key=key,
+            widgets.chart_title(sw.heatmap_title(out, dtype))
+            widgets.draw(sw.heatmap(380 if compare else 460, True), sw.heatmap_data(out, here, reach), key=key,
                          on_select=lambda key=key: _picked(key), selection_mode=["cell", "special"])
-            st.caption(sw.heatmap_caption(out, res, (dtype,), out["seconds"]))
+            st.caption(sw.heatmap_caption(out, res, out["seconds"], reach))
             note = sw.reach(out)
             if note:
                 st.caption(note)
@@ -48,7 +48,8 @@ def activation_row(cfg: Config, span: float, param: str) -> None:
     """One small diagram per activation, same parameter and range, on one shared colour scale."""
     cells = {act: cached.phase(cfg.replace(activation=act), span, MINI, param)["cells"] for act in ACTIVATION_NAMES}
     reach = sw.shared_reach(list(cells.values()))
-    widgets.chart_title(f"log10 |dL/d{param}| per activation ({MINI}×{MINI} each, one colour scale to 10^±{reach})")
+    widgets.chart_title(f"log10 |dL/d{param}| per activation ({MINI}×{MINI} each, one colour scale from "
+                        f"10^{reach[0]} to 10^{reach[1]})")
     for column, (act, grid) in zip(st.columns(len(cells)), cells.items(), strict=True):
         with column:
             st.markdown(f"**{act}**")

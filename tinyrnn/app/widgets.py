@@ -101,8 +101,11 @@ def sidebar():
 
 
 def chart_title(text: str) -> None:
-    """A chart's title: what to notice, in words with the numbers of the moment (outside the chart's spec)."""
-    st.markdown(f"**{text}**")
+    """A chart's title: what to notice, in words with the numbers of the moment (outside the chart's spec).
+
+    The title is bold Markdown, so an asterisk of its own (the fixed point h*) is escaped.
+    """
+    st.markdown("**" + text.replace("*", "\\*") + "**")
 
 
 def draw(template: dict, datasets: dict[str, pd.DataFrame], **kwargs):

@@ -25,7 +25,7 @@ schemapi.disable_debug_mode()
 
 # Okabe-Ito, kept to colours whose relative luminance lies between 0.12 and 0.30: at least 3:1 contrast against
 # both Streamlit themes' backgrounds (#ffffff and #0e1117), and distinguishable with common colour-vision deficiencies.
-BLUE, VERMILLION, GREEN, PURPLE = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
+BLUE, VERMILLION, GREEN, PURPLE = "#3182BD", "#D55E00", "#009E73", "#CC79A7"  # blue: Okabe-Ito's, lighter
 GREY = "#8C8C8C"  # neutral marks and rules: 3.2:1 on white, 5.5:1 on the dark background
 PARAMS = ("h_init", "wh", "wy", "wx")
 PARAM_COLORS = alt.Scale(domain=list(PARAMS), range=[BLUE, VERMILLION, GREEN, PURPLE])
@@ -39,8 +39,8 @@ SERIES = (BLUE, VERMILLION, GREEN, PURPLE, "#A6761D", "#7570B3", "#1B9E77", "#E7
 SPECIAL = ("exactly 0", "underflow", "cancelled", "inf", "NaN")
 SPECIAL_SHAPES = {"exactly 0": "triangle-down", "underflow": "diamond", "cancelled": "square",
                   "inf": "triangle-up", "NaN": "cross"}
-SPECIAL_COLORS = {"exactly 0": GREY, "underflow": "#7570B3", "cancelled": "#E7298A", "inf": "#A6761D",
-                  "NaN": "#1B9E77"}
+SPECIAL_COLORS = {"exactly 0": GREY, "underflow": "#7570B3", "cancelled": "#E7298A", "inf": "#999933",
+                  "NaN": "#1B9E77"}  # inf olive: apart from the orange end of the diverging scale
 BOTTOM, TOP = ("exactly 0", "underflow", "cancelled"), ("inf", "NaN")  # which band holds which special value
 BAND_LABELS = {"bottom": "= 0", "top": "inf / NaN"}
 SHAPE_SCALE = alt.Scale(domain=list(SPECIAL), range=[SPECIAL_SHAPES[s] for s in SPECIAL])
@@ -57,6 +57,9 @@ def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
     def cached(*args, **kwargs) -> dict:
         spec = build(*args, **kwargs).to_dict(validate=False)
         spec.pop("$schema", None)  # sent with every rerun; the frontend's Vega-Lite needs no schema URL
+        # fit-x: the width follows the container and the plot keeps its height (plain "fit" would squeeze the plot
+        # to make room for the legend and axes inside that height)
+        spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
         spec.get("config", {}).pop("view", None)  # Altair's default view size: every template sets its own
         spec["usermeta"] = {"chart": build.__name__}  # a stable name for tests and the browser to find it by
         return spec
@@ -159,7 +162,8 @@ def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None)
     """The bands' chart: one filled point per special value, shaped by its status.
 
     color is the series' colour encoding (the very one the main layers use, legend included, so the two merge
-    into one scale and one legend); without a series, the fill shows the status's own colour.
+    into one scale and one legend); each series then sits a few pixels higher or lower in the band, so marks of
+    several series at one x never hide each other. Without a series, the fill shows the status's own colour.
     """
     shape = alt.Shape("status:N", scale=SHAPE_SCALE, legend=None)  # the caption names the marks: BANDS_NOTE
     chart = alt.Chart(data("points")).mark_point(filled=True, size=size, opacity=1).encode(
@@ -167,29 +171,43 @@ def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None)
     if color is None:
         return chart.encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, legend=None),
                             stroke=alt.value(GREY))
-    return chart.encode(color=color)
+    series = color.to_dict()["field"]
+    return chart.encode(color=color, yOffset=alt.YOffset(f"{series}:N", scale=alt.Scale(range=[-7, 7])))
+
+
+# A log axis labels only round ticks (1, 2 and 5 times a power of ten; Vega would otherwise keep every n-th of
+# 1..9 x 10^k and print 8, 70, 600), as plain numbers near 1 and as 1e-8, 1e+12 beyond; gridlines at powers of ten.
+_MANTISSA = "round(datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9)))"
+_ROUND_TICK = f"indexof([1, 2, 5], {_MANTISSA}) >= 0"
+LOG_LABEL = (f"{_ROUND_TICK} ? (abs(log(datum.value) / LN10) >= 4 ? format(datum.value, '.0e') : "
+             "format(datum.value, '~g')) : ''")
 
 
 def log_y(title: str, height: int = 220, top: bool = True, bottom: bool = True) -> alt.Y:
-    """The value axis of a banded plot, on a log scale: plain numbers (0.001, 1, 1000) near 1, 1e-8 and 1e+12 beyond."""
+    """The value axis of a banded plot, on a log scale (see LOG_LABEL)."""
     # padding: the smallest and largest values sit 10 px inside the band rules, never on them
     return alt.Y("y:Q", title=title, scale=alt.Scale(type="log", range=y_range(height, top, bottom), padding=10),
-                 axis=alt.Axis(labelExpr="abs(log(datum.value) / LN10) >= 4 ? format(datum.value, '.0e') : "
-                                         "format(datum.value, '~g')"))
+                 axis=alt.Axis(labelExpr=LOG_LABEL, gridOpacity={"condition": {"test": f"{_MANTISSA} == 1",
+                                                                              "value": 1}, "value": 0}))
 
 
-BANDS_NOTE = ("Bands: = 0 at the bottom (▼ exactly 0, ◆ underflow, ■ cancelled), inf / NaN at the top (▲ inf, "
-              "✚ NaN); hover a mark for its value.")
+BANDS_NOTE = ("Below the axis, = 0: ▼ exactly 0, ◆ underflow, ■ cancelled; above it: ▲ inf, ✚ NaN (hover a mark "
+              "for what it is).")
+
+
+def with_bands(caption: str) -> str:
+    """A banded chart's caption, with the key to its bands' marks."""
+    return f"{caption} {BANDS_NOTE}"
 
 
 def legend_below(chart):
     """Legends under the plot: the full width stays with the data, on a phone as on a laptop."""
-    return chart.configure_legend(orient="bottom", direction="horizontal", columns=5, labelLimit=160)
+    return chart.configure_legend(orient="bottom", direction="horizontal", columns=4, labelLimit=220)
 
 
-def describe(line: pd.DataFrame) -> str:
-    """A gradient-against-L line in words: ×m per step when the ratio is constant, else its two ends; then
-    where it turns special (its grad, L and status columns)."""
+def describe(line: pd.DataFrame, span: bool = True) -> str:
+    """A gradient-against-L line in words: ×m per step when the ratio is constant, else its two ends (with the
+    lengths they are at, if span); then where each special kind starts (its grad, L and status columns)."""
     ok = line[line.status == "finite"]
     words = ""
     if len(ok) >= 2:
@@ -200,9 +218,11 @@ def describe(line: pd.DataFrame) -> str:
             words = (f"stays {compact(g[0])}" if np.isclose(m, 1, rtol=1e-6) else
                      f"{'shrinks' if m < 1 else 'grows'} ×{compact(m)} per step")
         else:
-            words = f"goes {compact(ok.grad.iloc[0])} → {compact(ok.grad.iloc[-1])} (L = {int(L[0])}..{int(L[-1])})"
+            where = f" (L = {int(L[0])}..{int(L[-1])})" if span else ""
+            words = f"goes {compact(ok.grad.iloc[0])} → {compact(ok.grad.iloc[-1])}{where}"
     special = line[line.status != "finite"]
     if len(special):
-        kinds = ", ".join(dict.fromkeys(special.status))
-        words += f"{' until' if words else ''} {kinds} from L = {int(special.L.iloc[0])}"
+        starts = special.groupby("status", sort=False, observed=True).L.min()
+        kinds = ", ".join(f"{kind} from L = {int(L)}" for kind, L in starts.items())
+        words += f"{' until' if words else ''} {kinds}"
     return words.strip()

@@ -24,6 +24,7 @@ from .common import (
     shown,
     special_marks,
     template,
+    with_bands,
     y_range,
 )
 
@@ -58,6 +59,14 @@ def trajectory_data(report: Report, log: bool) -> dict[str, pd.DataFrame]:
     return points(report.frame, "h", keep=["t"])
 
 
+def trajectory_caption(log: bool) -> str:
+    """What the dots are, and where the values the axis cannot show went."""
+    if log:
+        return with_bands("Each dot is |h_t|, the network's memory after t steps; colour is its sign.")
+    return ("Each dot is h_t, the network's memory after t steps, on a linear axis (0 is an ordinary point here). "
+            "The band above the dotted line holds inf and NaN (▲ inf, ✚ NaN).")
+
+
 def trajectory_title(report: Report) -> str:
     """What happened to the state, in one line."""
     h = report.frame.h
@@ -67,6 +76,9 @@ def trajectory_title(report: Report) -> str:
         return f"h_t overflows to {hL} at t = {first}: the forward pass itself breaks"
     if hL == 0:
         first = int(np.flatnonzero(h.to_numpy() == 0)[0])
+        if report.diagnosis.word == "underflow":
+            return (f"h_t rounds to 0 at t = {first}: too small for {report.config.dtype}, though not 0 in exact "
+                    "math")
         return f"h_t reaches exactly 0 at t = {first} and stays there: nothing of h_0 survives"
     settled = report.diagnosis.fixed_point
     if settled is not None:
@@ -94,16 +106,20 @@ def gradients_data(report: Report) -> dict[str, pd.DataFrame]:
 
 
 def gradient_title(report: Report) -> str:
-    """Which trained parameter gets the biggest pull (wx is frozen, so it never heads the title)."""
+    """Which trained parameter gets the biggest pull (wx is frozen, so it is never counted), naming ties."""
     g = report.grads[report.grads.trainable]
     usable = g[g.status == "finite"]
     if usable.empty:
         kinds = ", ".join(sorted(set(g.status)))
         return f"No trained parameter gets a usable gradient ({kinds})"
-    top = usable.loc[usable.magnitude.idxmax()]
-    low = usable.loc[usable.magnitude.idxmin()]
-    spread = f"; {low.param} gets {compact(low.grad)}" if low.param != top.param else ""
-    return f"{top.param} gets the biggest pull, dL/d{top.param} = {compact(top.grad)}{spread}"
+    biggest = usable.magnitude.max()
+    top = usable[np.isclose(usable.magnitude, biggest, rtol=1e-6, atol=0)]
+    names = " and ".join(f"dL/d{p}" for p in top.param)
+    rest = usable[~usable.param.isin(top.param)]
+    low = f"; the smallest, dL/d{rest.loc[rest.magnitude.idxmin()].param} = " \
+          f"{compact(rest.loc[rest.magnitude.idxmin()].grad)}" if len(rest) else ""
+    return f"Of the trained parameters, {names} {'is' if len(top) == 1 else 'are'} largest " \
+           f"({compact(top.grad.iloc[0])}){low}"
 
 
 # ---- gradient against L ----
@@ -132,7 +148,7 @@ def by_length_data(report: Report) -> dict[str, pd.DataFrame]:
 def length_title(report: Report) -> str:
     """How dL/dh_init and dL/dwh change with L at this setting, in their own numbers."""
     df = report.by_length
-    parts = [f"dL/d{p} {describe(df[df.param == p].sort_values('L'))}" for p in ("h_init", "wh")]
+    parts = [f"dL/d{p} {describe(df[df.param == p].sort_values('L'), span=False)}" for p in ("h_init", "wh")]
     return f"Over L = 1..{report.config.L}: " + "; ".join(parts)
 
 
@@ -160,7 +176,7 @@ def length_caption(report: Report) -> str:
 
 # ---- factors and how far the gradient reaches back ----
 
-FACTOR_SERIES = {"factor": "per-step factor |dh_t/dh_t-1|", "reach": "reaches back |dh_L/dh_t|"}
+FACTOR_SERIES = {"factor": "per-step factor", "reach": "reaches back"}  # |dh_t/dh_t-1| and |dh_L/dh_t|
 
 
 @template
@@ -188,14 +204,25 @@ def factors_data(report: Report) -> dict[str, pd.DataFrame]:
 
 
 def factor_title(report: Report) -> str:
-    """The rate in words: ×m per step, and the Lyapunov exponent ln m."""
-    d = report.diagnosis
+    """The rate in words: ×m per step, and what all L factors multiply to (exact, from logs)."""
+    d, L = report.diagnosis, report.config.L
     if not np.isfinite(d.log10_gain):
         return ("A factor is exactly 0: the gradient is cut at that step" if d.mean_factor == 0 else
                 "The factors are not finite numbers")
-    lyapunov = d.log10_gain / report.config.L * np.log(10)
-    return f"×{compact(d.mean_factor)} per step on average (Lyapunov exponent ln {compact(d.mean_factor)} = " \
-           f"{lyapunov:+.3g}): after all L steps, 10^{d.log10_gain:.1f}"
+    total = compact(10 ** d.log10_gain) if abs(d.log10_gain) < 300 else f"10^{d.log10_gain:.1f}"
+    gain = report.dynamics.gain[-1]
+    beyond = f", beyond {report.config.dtype}'s range" if gain == 0 or not np.isfinite(gain) else ""
+    return f"×{compact(d.mean_factor)} per step on average: the {L} factors multiply to {total}{beyond}"
+
+
+def factor_caption(report: Report) -> str:
+    """What the two lines are, and the rate's logarithm (the one-unit Lyapunov exponent)."""
+    d = report.diagnosis
+    lyapunov = (f" The average rate's logarithm, ln {compact(d.mean_factor)} = "
+                f"{d.log10_gain / report.config.L * np.log(10):+.3g} per step, is the unit's Lyapunov exponent: "
+                "below 0 the gradient shrinks, above 0 it grows." if np.isfinite(d.log10_gain) else "")
+    return ("Blue: the factor wh·act'(a_t) backprop multiplies by at step t. Orange: their product from step t+1 "
+            f"to L, what reaches step t of the gradient that h_L sends back.{lyapunov}")
 
 
 # ---- the terms of dL/dwh, and truncated backprop ----
@@ -265,7 +292,7 @@ def sci(x: float) -> str:
 def gradient_table(report: Report) -> pd.DataFrame:
     """The gradient numbers as text, with what each one is (so inf/NaN/0 read as what they are)."""
     g = report.grads
-    return pd.DataFrame({"parameter": g.param, "dL/dθ": g.grad.map(sci), "is": g.status,
+    return pd.DataFrame({"parameter": g.param, "dL/dθ": g.grad.map(sci), "status": g.status,
                          "log10 |dL/dθ|": g.magnitude.map(lambda m: f"{np.log10(m):.2f}" if 0 < m < np.inf else "—"),
                          "trained": g.trainable.map({True: "yes", False: "no (frozen)"})})
 
@@ -293,5 +320,5 @@ def witness_line(report: Report) -> str:
                 "difference step: the central difference straddles it, and autograd matches a one-sided one.")
     bad = ", ".join(w.param[w.agree == "no"])
     why = {"cancelled": f"{dtype} rounding zeroed the loss", "overflow": "the run overflowed",
-           "underflow": f"{dtype} rounded a tiny gain to 0"}.get(word, f"{dtype} rounding")
+           "underflow": f"{dtype} rounded a tiny value to 0 (see the verdict above)"}.get(word, f"{dtype} rounding")
     return f"Autograd differs from the float64 witnesses on {bad}: {why}. Open the table to see by how much."

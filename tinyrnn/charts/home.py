@@ -6,7 +6,18 @@ import numpy as np
 import pandas as pd
 
 from ..core.seed import SEED_WH
-from .common import SERIES, banded, describe, legend_below, log_y, points, shown, special_marks, template
+from .common import (
+    SERIES,
+    banded,
+    describe,
+    legend_below,
+    log_y,
+    points,
+    shown,
+    special_marks,
+    template,
+    with_bands,
+)
 
 WH_LABELS = [f"wh_init = {w:g}" for w in SEED_WH]
 
@@ -42,11 +53,10 @@ def seed_title(seed: pd.DataFrame, param: str) -> str:
 
 def seed_caption(param: str) -> str:
     if param in ("h_init", "wy"):
-        return (f"dL/d{param} is 2·wh^L here (h_L = wh^L): one factor of wh per step, so each line is straight on "
-                "this log axis. The = 0 band below the plot holds values a log axis cannot draw.")
-    return ("dL/dwh = 2·L·wh^(L-1) sums one term per step, so its lines bend: at wh_init = 1 it grows as 2L "
-            "although every per-step factor is exactly 1. The = 0 band below the plot holds values a log axis "
-            "cannot draw.")
+        return with_bands(f"dL/d{param} is 2·wh^L here (h_L = wh^L): one factor of wh per step, so each line is "
+                          "straight on this log axis.")
+    return with_bands("dL/dwh = 2·L·wh^(L-1) sums one term per step, so its lines bend: at wh_init = 1 it grows as "
+                      "2L although every per-step factor is exactly 1.")
 
 
 def seed_table(seed: pd.DataFrame, sci) -> pd.DataFrame:

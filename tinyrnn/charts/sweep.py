@@ -22,10 +22,16 @@ from .common import (
     template,
 )
 
-# The colour bar covers what occurs: symmetric around 10^0 = 1, as far out as the largest |log10| in the data
-# (read by Vega from the "finite" dataset, so the spec stays the same for every setting).
-EXTENT = ("(length(data('finite')) ? max(1, ceil(max(abs(extent(pluck(data('finite'), 'log10'))[0]), "
-          "abs(extent(pluck(data('finite'), 'log10'))[1])))) : 1)")  # 1 until the data has arrived
+# The colour bar covers what occurs: from the smallest to the largest log10 in the "extent" dataset (this diagram's,
+# or every diagram's shown together), centred on 10^0 = 1 so blue always means shrinking and orange growing; the
+# spec stays the same for every setting. [-1, 1] until the data has arrived. Vega keeps a dataset only if a mark
+# reads it: keep_extent() is that mark.
+DOMAIN = ("(length(data('extent')) ? [min(-1, data('extent')[0].lo), max(1, data('extent')[0].hi)] : [-1, 1])")
+
+
+def keep_extent() -> alt.Chart:
+    """An invisible mark over the "extent" dataset, so that Vega keeps it for the colour scale's expression."""
+    return alt.Chart(data("extent")).mark_text(opacity=0).encode(text="lo:Q")
 
 
 @template
@@ -63,9 +69,10 @@ def lines_title(lines_frame: pd.DataFrame, param: str) -> str:
 def _color() -> alt.Color:
     label = "datum.value < 0 ? '10^' + datum.value + ' vanishing' : datum.value > 0 ? " \
             "'10^' + datum.value + ' exploding' : '10^0 = 1'"
-    return alt.Color("log10:Q", title="|dL/dθ|", scale=alt.Scale(scheme="blueorange", domainMid=0,
-                                                                domain={"expr": f"[-{EXTENT}, {EXTENT}]"}),
-                     legend=alt.Legend(labelExpr=label, gradientLength=200, tickCount=5, orient="right"))
+    return alt.Color("log10:Q", title="|dL/dθ|", scale=alt.Scale(scheme="blueorange", domainMid=0, clamp=True,
+                                                                domain={"expr": DOMAIN}),
+                     legend=alt.Legend(labelExpr=label, gradientLength=160, tickCount=5, orient="bottom",
+                                       direction="horizontal"))
 
 
 @template
@@ -82,7 +89,8 @@ def heatmap(height: int, selectable: bool) -> alt.TopLevelMixin:
     finite = rects("finite").encode(color=_color(), tooltip=[*tip, alt.Tooltip("log10:Q", format=".2f",
                                                                                   title="log10 |dL/dθ|")])
     special = rects("special").encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, title="cell is",
-                                                    legend=alt.Legend(orient="right")),
+                                                    legend=alt.Legend(orient="bottom", direction="horizontal",
+                                                                      columns=3)),
                                       tooltip=[*tip, alt.Tooltip("status:N", title="dL/dθ is")])
     if selectable:
         fields = ["wh_lo", "wh_hi", "L_lo", "L_hi"]
@@ -94,10 +102,12 @@ def heatmap(height: int, selectable: bool) -> alt.TopLevelMixin:
     here = alt.Chart(data("here")).mark_point(shape="cross", size=280, color="#FFFFFF", stroke="#000000",
                                               strokeWidth=1.5, filled=True).encode(
         x="wh_init:Q", y="L:Q", tooltip=[alt.Tooltip("what:N", title="")])
-    return alt.layer(finite, special, boundary, here).properties(width="container", height=height)
+    return alt.layer(finite, special, boundary, here, keep_extent()).properties(width="container", height=height)
 
 
-def heatmap_data(out: dict, here: tuple[float, int] | None) -> dict[str, pd.DataFrame]:
+def heatmap_data(out: dict, here: tuple[float, int] | None,
+                 reach: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
+    """The diagram's datasets; reach is the colour bar's (lo, hi) in log10 (default: this diagram's own)."""
     cells = out["cells"]
     cells = cells.assign(wh=(cells.wh_lo + cells.wh_hi) / 2, L=(cells.L_lo + cells.L_hi) / 2)
     ok = cells.status == "finite"
@@ -108,29 +118,39 @@ def heatmap_data(out: dict, here: tuple[float, int] | None) -> dict[str, pd.Data
     spot = pd.DataFrame({"wh_init": [here[0]], "L": [here[1]], "what": ["your setting"]}) if here else \
         pd.DataFrame({"wh_init": [], "L": [], "what": []})
     return {"finite": finite.reset_index(drop=True), "special": special.reset_index(drop=True),
-            "boundary": boundary, "here": spot}
+            "boundary": boundary, "here": spot,
+            "extent": extent_frame(heatmap_extent(out) if reach is None else reach)}
 
 
-def heatmap_extent(out: dict) -> int:
-    """What the colour bar spans (the same expression Vega evaluates): ceil of the largest |log10|, at least 1."""
+def extent_frame(reach: tuple[int, int]) -> pd.DataFrame:
+    return pd.DataFrame({"lo": [reach[0]], "hi": [reach[1]]})
+
+
+def heatmap_extent(out: dict) -> tuple[int, int]:
+    """The colour bar's reach for one diagram: (floor of the smallest, ceil of the largest) log10 of its finite
+    cells, at least (-1, 1)."""
     logs = out["cells"].log10.to_numpy()
     logs = logs[np.isfinite(logs)]
-    return int(max(1, np.ceil(np.abs(logs).max()))) if logs.size else 1
+    if not logs.size:
+        return -1, 1
+    return int(min(-1, np.floor(logs.min()))), int(max(1, np.ceil(logs.max())))
 
 
-def heatmap_caption(out: dict, res: int, dtypes: tuple[str, ...], seconds: float) -> str:
+def heatmap_caption(out: dict, res: int, seconds: float, reach: int | None = None) -> str:
     """How the grid was computed and drawn, what each colour is, and what does not occur."""
+    lo, hi = heatmap_extent(out) if reach is None else reach
+    shared = "" if reach is None else " (one colour bar for both diagrams)"
     k, cells = out["block"], out["cells"]
     drawn = f"drawn as {res // k}×{res // k}" + (f" blocks of {k}×{k} cells (median of the finite cells, most "
                                                  "common status)" if k > 1 else "")
     present = [s for s in SPECIAL if (cells.status == s).any()]
-    colours = {"exactly 0": "grey", "underflow": "purple", "cancelled": "pink", "inf": "brown", "NaN": "teal"}
+    colours = {"exactly 0": "grey", "underflow": "purple", "cancelled": "pink", "inf": "olive", "NaN": "teal"}
     specials = "; ".join(f"{colours[s]} = {s}" for s in present) or "no special cells here"
-    boundary = (f"White dots: where the average per-step factor |wh·act'(a_t)| crosses 1 ({len(out['boundary'])} "
-                "points)." if len(out["boundary"]) else
+    boundary = (f"The dotted white line: where the average per-step factor |wh·act'(a_t)| crosses 1 "
+                f"({len(out['boundary'])} points)." if len(out["boundary"]) else
                 "No boundary dots: the average per-step factor |wh·act'(a_t)| never crosses 1 in this range.")
     return (f"Computed {res}×{res} = {res * res:,} cells in {seconds * 1000:.0f} ms; {drawn}. The colour bar "
-            f"spans 10^±{heatmap_extent(out)}, what occurs here. Special cells: {specials}. {boundary} "
+            f"spans 10^{lo} to 10^{hi}, what occurs here{shared}. Special cells: {specials}. {boundary} "
             "The white cross is your setting. Click a cell to open it in the Explorer.")
 
 
@@ -140,10 +160,23 @@ def reach(out: dict) -> str:
     ok = cells[cells.status == "finite"]
     top = float(ok.log10.max()) if len(ok) else float("nan")
     cancelled = (cells.status == "cancelled").any()
+    drawn = "drawn block" if out["block"] > 1 else "cell"
     if np.isfinite(top) and top < 8 and cancelled:
-        return (f"No finite cell here goes above 10^{top:.1f}: with the seed's loss, once y_L is so large that "
+        return (f"No {drawn} here goes above 10^{top:.1f}: with the seed's loss, once y_L is so large that "
                 "y_L − offset rounds back to y_L, the cell cancels (pink) instead of showing as exploding.")
     return ""
+
+
+def heatmap_title(out: dict, dtype: str) -> str:
+    """What the colours show here: blue vanishes, orange explodes, and what replaces orange when nothing does."""
+    cells = out["cells"]
+    ok = cells[cells.status == "finite"]
+    explodes = len(ok) and float(ok.log10.max()) > 0.5
+    if explodes:
+        return f"{dtype}: blue vanishes, orange explodes"
+    instead = [s for s in ("cancelled", "inf", "NaN") if (cells.status == s).any()]
+    return f"{dtype}: blue vanishes; no cell shows as exploding" + (f" ({', '.join(instead)} instead)"
+                                                                    if instead else "")
 
 
 @template
@@ -152,27 +185,27 @@ def mini() -> alt.TopLevelMixin:
     dataset, so a row of them shares one scale."""
     x = alt.X("wh_lo:Q", title="wh_init", scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickCount=3))
     y = alt.Y("L_lo:Q", title="L", scale=alt.Scale(nice=False, zero=False), axis=alt.Axis(tickCount=3))
-    shared = "(length(data('extent')) ? max(1, data('extent')[0].reach) : 1)"  # 1 until the data has arrived
     finite = alt.Chart(data("finite")).mark_rect().encode(
         x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q",
-        color=alt.Color("log10:Q", scale=alt.Scale(scheme="blueorange", domainMid=0,
-                                                  domain={"expr": f"[-{shared}, {shared}]"}), legend=None))
+        color=alt.Color("log10:Q", scale=alt.Scale(scheme="blueorange", domainMid=0, clamp=True,
+                                                  domain={"expr": DOMAIN}), legend=None))
     special = alt.Chart(data("special")).mark_rect().encode(
         x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q", fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, legend=None))
-    return alt.layer(finite, special).properties(width="container", height=150)
+    return alt.layer(finite, special, keep_extent()).properties(width="container", height=150)
 
 
-def mini_data(cells: pd.DataFrame, reach: int) -> dict[str, pd.DataFrame]:
+def mini_data(cells: pd.DataFrame, reach: tuple[int, int]) -> dict[str, pd.DataFrame]:
     ok = cells.status == "finite"
     return {"finite": cells[ok][["wh_lo", "wh_hi", "L_lo", "L_hi", "log10"]].reset_index(drop=True),
             "special": cells[~ok][["wh_lo", "wh_hi", "L_lo", "L_hi"]].assign(
                 status=pd.Categorical(cells.status[~ok], categories=list(SPECIAL))).reset_index(drop=True),
-            "extent": pd.DataFrame({"reach": [reach]})}
+            "extent": extent_frame(reach)}
 
 
-def shared_reach(cells: list[pd.DataFrame]) -> int:
-    """The one colour bar's reach for a row of minis: the largest |log10| among all their finite cells."""
-    return max(heatmap_extent({"cells": c}) for c in cells)
+def shared_reach(cells: list[pd.DataFrame]) -> tuple[int, int]:
+    """One colour bar for several diagrams: from the smallest to the largest log10 among all their finite cells."""
+    reaches = [heatmap_extent({"cells": c}) for c in cells]
+    return min(r[0] for r in reaches), max(r[1] for r in reaches)
 
 
 assert set(SPECIAL_COLORS) == set(SPECIAL) and GREY

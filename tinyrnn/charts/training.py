@@ -115,7 +115,8 @@ def landscape_data(grid: pd.DataFrame, path: pd.DataFrame, x: str, y: str,
                         log_g=np.where(np.isfinite(log_g), log_g, np.nan),
                         shade=np.clip(np.where(np.isfinite(log_g), log_g, shade_range[0]), *shade_range))
     trail = path.rename(columns={x: "px", y: "py"})[["step", "px", "py", "loss"]]
-    trail = trail[np.isfinite(trail.px) & np.isfinite(trail.py)]
+    inside = trail.px.between(cells.x1.min(), cells.x2.max()) & trail.py.between(cells.y1.min(), cells.y2.max())
+    trail = trail[inside.cummin()]  # up to where the path leaves the map (the caption says where it goes)
     return {"grid": cells[["x", "y", "x1", "x2", "y1", "y2", "loss", "log_g", "shade"]], "path": trail,
             "start": trail.head(1)}
 

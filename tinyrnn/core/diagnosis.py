@@ -35,7 +35,9 @@ LARGEST = {"float32": "3.4e+38", "float64": "1.8e+308"}
 
 
 def compact(x: float) -> str:
-    """A number in few characters: 0.394, 1.72, 1.0e4, 2.0e-10 (exponents without padding)."""
+    """A number in few characters: 0.394, 1.72, 1.0e4, 2.0e-10 (exponents without padding); 0, inf, NaN."""
+    if np.isnan(x):
+        return "NaN"
     if x == 0 or not np.isfinite(x):
         return f"{x:g}"
     if 1e-3 <= abs(x) < 1e3:
@@ -80,11 +82,11 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
         exact = np.log10(abs(2 * cfg.offset * cfg.wy)) + log_gain  # dL/dh_init = 2 offset wy dh_L/dh_0
         better = (reference or reference_run(cfg)) if cfg.dtype == "float32" else None
         if better is not None and better.loss != 0:
-            fix = f"float64 would give dL/dh_init = {better.grads['h_init']:.1e}."
+            fix = f"float64 would give dL/dh_init = {compact(better.grads['h_init'])}."
         else:
-            fix = f"in exact math dL/dh_init = 10^{exact:.1f} ({cfg.dtype} cannot hold y_L - {cfg.offset:g} apart)."
-        return verdict("cancelled", f"y_L = {result.y_last:.1e} and the target y_L - {cfg.offset:g} round to the "
-                                    f"same {cfg.dtype}, so the loss and every gradient are exactly 0; {fix}")
+            fix = f"in exact math dL/dh_init = 10^{exact:.1f} ({cfg.dtype} cannot hold y_L − {cfg.offset:g} apart)."
+        return verdict("cancelled", f"y_L = {compact(result.y_last)} and the target y_L − {cfg.offset:g} round to "
+                                    f"the same {cfg.dtype}, so the loss and every gradient are exactly 0; {fix}")
     if result.loss == 0 or cfg.wy == 0:
         why = ("wy = 0, so y_L = 0·h_L ignores the hidden state: h_init, wh and wx get exactly 0 (only wy learns)"
                if cfg.wy == 0 else "offset = 0 makes the target equal y_L" if cfg.target is None
@@ -100,12 +102,13 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
         a_t, h_prev = result.preacts[t - 1], result.hidden[t - 1]
         if cfg.activation == "relu" and a_t == 0 and cfg.wx == 0 and h_prev != 0:
             # wh*h_{t-1} is non-zero in exact math (both are), so a_t = 0 is rounding
-            return verdict("underflow", f"wh*h_{t - 1} = {cfg.wh_init:g} x {h_prev:.2g} is below the smallest "
+            return verdict("underflow", f"wh·h_{t - 1} = {cfg.wh_init:g} × {h_prev:.2g} is below the smallest "
                                         f"{cfg.dtype} ({SMALLEST[cfg.dtype]}) and rounded to exactly 0, so "
                                         f"relu's slope at step {t} is 0; in exact math the gradient is not zero.")
         if cfg.activation == "relu":
             return verdict("dead", f"relu's input a_{t} = {result.preacts[t - 1]:.2g} is not positive, so h_{t} = 0 "
-                                   f"and its slope is 0: no gradient reaches h_init or wh through step {t}.")
+                                   f"and its slope is 0: no gradient flows back through step {t}, and since h "
+                                   "stays 0 the gradients that read it are exactly 0 too.")
         return verdict("saturated", f"{cfg.activation}'s slope at a_{t} = {result.preacts[t - 1]:.3g} rounds to "
                                     f"exactly 0 in {cfg.dtype}: the unit is fully saturated and passes no gradient.")
     gain = abs(dyn.gain[-1])
@@ -121,7 +124,7 @@ def _rate_verdict(result: Result, dyn: Dynamics, verdict) -> Diagnosis:
     cfg, L, mean = result.config, result.config.L, dyn.mean_factor
     act = activations.get(cfg.activation)
     steps = f"{L} step{'s' if L != 1 else ''}"
-    so_far = f"after {steps} the gain |dh_L/dh_0| is {compact(abs(dyn.gain[-1]))}"
+    so_far = f"after {steps} the gain |dh_L/dh_0| is {compact(abs(dyn.gain[-1]))}{_pace(mean)}"
     if STABLE_RATE[0] <= mean <= STABLE_RATE[1]:
         return verdict("stable", f"Each step multiplies the gradient by {mean:.4g} on average (|wh·act'|): "
                                  f"{so_far}, so what h_0 sends reaches h_L undiminished.{_sums(result, dyn)}")
@@ -142,6 +145,16 @@ def _rate_verdict(result: Result, dyn: Dynamics, verdict) -> Diagnosis:
     why = (f" |wh| × {cfg.activation}'s peak slope = {abs(cfg.wh_init) * act.max_slope:.3g} is at most 1, so no "
            "state can make a step amplify." if act.saturates else "")
     return verdict("vanishing", f"×{compact(mean)} per step (|wh·act'|): {so_far}.{why}{long_range}", settled)
+
+
+def _pace(mean: float) -> str:
+    """How many steps a tenfold change takes at this rate: a slow drift reads differently from ×10 per step."""
+    if not np.isfinite(mean) or mean <= 0 or STABLE_RATE[0] <= mean <= STABLE_RATE[1]:
+        return ""
+    steps = 1 / abs(np.log10(mean))
+    if steps < 2:
+        return ""
+    return f" ({'growing' if mean > 1 else 'shrinking'} tenfold every {steps:.0f} steps)"
 
 
 def _long_range_only(result: Result) -> str:
