@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 from browser_support import start_server, stop_server  # noqa: E402
 from room_client import Session, SessionError  # noqa: E402
 
-PAGES = ("", "Explorer", "Sweep", "Training")
+PAGES = ("", "Explorer", "Sweep", "Training", "Memory", "Exercises", "Compare")
 
 
 def status_mb(pid: int, field: str) -> float:

@@ -90,7 +90,10 @@ class Widget:
     def state(self, value) -> WidgetState:
         """The WidgetState the frontend sends for this widget holding value."""
         ws = WidgetState(id=self.id)
-        if self.kind == "slider":
+        if self.kind == "slider" and self.proto.type == type(self.proto).SELECT_SLIDER:
+            values = list(value) if isinstance(value, (list, tuple)) else [value]  # the options' text, e.g. "37"
+            ws.string_array_value.data.extend(str(v) for v in values)
+        elif self.kind == "slider":
             values = list(value) if isinstance(value, (list, tuple)) else [value]
             ws.double_array_value.data.extend(float(v) for v in values)
         elif self.kind == "checkbox":
@@ -111,6 +114,8 @@ class Widget:
         if self.kind != "slider":
             raise SessionError(f"{self.key} is a {self.kind}, not a slider")
         p = self.proto
+        if p.type == type(p).SELECT_SLIDER:  # its marks (L: 1..50, then coarser), as numbers
+            return [int(o) if o.lstrip("-").isdigit() else float(o) for o in p.options]
         n = int(round((p.max - p.min) / p.step))
         # as many decimals as the step and the minimum have, so -12 + 1 * 0.01 is -11.99, not -11.990000000000002
         digits = max(0, *(-decimal.Decimal(repr(x)).as_tuple().exponent for x in (p.step, p.min)))

@@ -77,15 +77,16 @@ def _healthy(port: int) -> bool:
         return False
 
 
-def start_server(app: str | Path = "streamlit_app.py", cwd: Path = ROOT, timeout: float = 60.0) -> Server:
+def start_server(app: str | Path = "streamlit_app.py", cwd: Path = ROOT, timeout: float = 60.0,
+                 settings: dict[str, str] | None = None) -> Server:
     """Start `python -m streamlit run APP` on a free port from cwd and wait until /_stcore/health answers."""
     port = free_port()
     log_path = Path(tempfile.mkstemp(prefix="streamlit_", suffix=".log")[1])
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.headless", "true",
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.runOnSave", "false",
            "--server.fileWatcherType", "none"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(filter(None, [
-        str(ROOT), os.environ.get("PYTHONPATH")]))}
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "TINYRNN_WARMUP": "1", **(settings or {}), "PYTHONUNBUFFERED": "1", "PYTHONPATH": path}
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env,
@@ -118,10 +119,23 @@ def stop_server(server: Server, timeout: float = 10.0) -> None:
         server.log_path.unlink()
 
 
+def wait_for_log(server: Server, text: str, timeout: float = 120.0) -> str:
+    """Wait until the server's log has a line containing text (polling the log file); return that line."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [line for line in server.log().splitlines() if text in line]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline or server.process.poll() is not None:
+            raise TimeoutError(f"no {text!r} in the server's log within {timeout:.0f} s:\n{server.log()[-2000:]}")
+        time.sleep(0.2)  # polls the log; the wait ends on the server's own line, not on this interval
+
+
 @contextlib.contextmanager
-def streamlit_server(app: str | Path = "streamlit_app.py", cwd: Path = ROOT) -> Iterator[Server]:
-    """A server for the duration of a with-block, always stopped afterwards."""
-    server = start_server(app, cwd)
+def streamlit_server(app: str | Path = "streamlit_app.py", cwd: Path = ROOT,
+                     settings: dict[str, str] | None = None) -> Iterator[Server]:
+    """A server for the duration of a with-block, always stopped afterwards; settings are STREAMLIT_* variables."""
+    server = start_server(app, cwd, settings=settings)
     try:
         yield server
     finally:

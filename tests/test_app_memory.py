@@ -7,6 +7,7 @@ import pytest
 from app_support import chart, charts, open_page, texts, values
 from streamlit.testing.v1 import AppTest
 
+from tinyrnn.app import memory_runs
 from tinyrnn.app import memory_view as mv
 from tinyrnn.charts import memory as mc
 from tinyrnn.core import memory as M
@@ -80,10 +81,10 @@ def test_defaults_render_three_charts_from_20_lengths(default_page):
 def test_defaults_match_the_compute_core(default_page):
     """The chart shows core.memory's own numbers for the default setting (the gated cell from bz = -4)."""
     s = drawn(default_page)["success"]
-    want = M.success_rate(mv.GRID_L, range(5), cells=["gru"], gate_bias=-4.0)
+    want = M.success_rate(memory_runs.GRID_L, range(5), cells=["gru"], gate_bias=-4.0)
     got = s[s.cell == "gated cell"].sort_values("L")
     np.testing.assert_array_equal(got.rate.to_numpy(), want.rate.to_numpy())
-    want = M.success_rate(mv.GRID_L, range(5), cells=["plain"])
+    want = M.success_rate(memory_runs.GRID_L, range(5), cells=["plain"])
     got = s[s.cell == "plain cell"].sort_values("L")
     np.testing.assert_array_equal(got.rate.to_numpy(), want.rate.to_numpy())
 
@@ -127,20 +128,20 @@ def test_each_control_changes_what_it_should():
     assert not at.exception
     assert all(changed(after, n, "gated cell") for n in NAMES)
     assert not any(changed(after, n, "plain cell") for n in NAMES)  # the gate's start is the gated cell's only
-    at.selectbox(key="gate").set_value(list(mv.GATED_STARTS)[0]).run()
+    at.selectbox(key="gate").set_value(list(memory_runs.GATED_STARTS)[0]).run()
     assert not any(changed(drawn(at), n) for n in NAMES)  # back to the start: the very same numbers
 
     at.selectbox(key="plain").set_value("irnn").run()
     after = drawn(at)
     assert all(changed(after, n, "plain cell") for n in NAMES)
     assert not any(changed(after, n, "gated cell") for n in NAMES)
-    at.selectbox(key="plain").set_value(list(mv.PLAIN_STARTS)[0]).run()
+    at.selectbox(key="plain").set_value(list(memory_runs.PLAIN_STARTS)[0]).run()
 
     at.selectbox(key="opt").set_value("sgd").run()
     after = drawn(at)
     assert changed(after, "success") and changed(after, "loss_curves")
     assert not changed(after, "gradient_start")  # the gradient before the first step knows no optimizer
-    at.selectbox(key="opt").set_value(list(mv.OPTIMIZERS)[0]).run()
+    at.selectbox(key="opt").set_value(list(memory_runs.OPTIMIZERS)[0]).run()
 
     at.slider(key="seeds").set_value(8).run()
     after = drawn(at)
@@ -158,16 +159,16 @@ def test_each_control_changes_what_it_should():
 
 def test_twenty_seeds_fit_the_budget_and_train():
     at = open_memory()
-    at.slider(key="seeds").set_value(mv.MAX_SEEDS).run()
+    at.slider(key="seeds").set_value(memory_runs.MAX_SEEDS).run()
     assert not at.exception
     assert not at.warning  # within the budget: nothing limited
-    assert (drawn(at)["success"].seeds == mv.MAX_SEEDS).all()
+    assert (drawn(at)["success"].seeds == memory_runs.MAX_SEEDS).all()
 
 
 def test_deterministic_across_two_cold_runs():
     first = drawn(open_memory())
-    mv._grid.clear()
-    mv._witness.clear()
+    memory_runs._grid.clear()
+    memory_runs._witness.clear()
     second = drawn(open_memory())
     for name in NAMES:
         pd.testing.assert_frame_equal(first[name], second[name])
@@ -239,9 +240,9 @@ def test_templates_validate_and_are_built_once(build):
 
 
 def test_budget_limit_is_said(monkeypatch):
-    choice = mv.Choice(-4.0, "tanh", "pytorch", "adam", 0.05, 20)
+    choice = memory_runs.Choice(-4.0, "tanh", "pytorch", "adam", 0.05, 20)
     assert mv.bounded(choice) == (choice, None)  # every reachable setting fits
-    sequential, elements = M.work(mv.GRID_L, range(20), M.CELLS, M.Settings())
+    sequential, elements = M.work(memory_runs.GRID_L, range(20), M.CELLS, M.Settings())
     monkeypatch.setattr(M, "ELEMENT_BUDGET", elements // 2)
     limited, note = mv.bounded(choice)
     assert limited.seeds == 10 and "Limited to 10 seeds per length (of 20)" in note
@@ -259,17 +260,17 @@ def test_success_title_counts_runs_that_broke():
 
 
 def test_an_interrupted_run_stops_its_training_and_caches_nothing():
-    choice = mv.Choice(-4.0, "tanh", "pytorch", "sgd", 0.5, 3)  # a setting no other test trains
-    progress = mv._Progress()
+    choice = memory_runs.Choice(-4.0, "tanh", "pytorch", "sgd", 0.5, 3)  # a setting no other test trains
+    progress = memory_runs.Progress()
     progress.cancelled = True
-    with pytest.raises(mv.Cancelled, match="stopped at step"):
-        mv._train_both(choice, progress)
+    with pytest.raises(memory_runs.Cancelled, match="stopped at step"):
+        memory_runs.train_both(choice, progress)
     recorded = Recorded()
-    mv._train_both(choice, recorded)  # trains from the start: the cancelled call left nothing in the cache
+    memory_runs.train_both(choice, recorded)  # trains from the start: the cancelled call left nothing in the cache
     assert len(recorded.seen) > 10 and recorded.seen == sorted(recorded.seen) and recorded.seen[-1] > 0.9
 
 
-class Recorded(mv._Progress):
+class Recorded(memory_runs.Progress):
     """A progress record that keeps every fraction the training thread reports."""
 
     def __setattr__(self, name, value):

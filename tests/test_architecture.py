@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "tinyrnn"
-STREAMLIT_APP = {"state", "widgets", "cached", "lesson_box"}  # app modules that draw (so do all *_view.py)
+STREAMLIT_APP = {"state", "widgets", "cached", "lesson_box", "memory_runs", "warmup"}  # use st (so do *_view.py)
 # What each layer may import, besides the standard library and its own layer and the layers below it:
 THIRD_PARTY = {"core": {"torch", "numpy", "pandas"},
                "charts": {"altair", "numpy", "pandas", "pyarrow"},  # pyarrow: datasets travel as Arrow bytes

@@ -12,6 +12,7 @@ from ..core.engine import run
 from ..core.phase import gradient_lines, phase_diagram
 from ..core.report import Report
 from ..core.seed import seed_experiment
+from . import exercises
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -38,6 +39,12 @@ def phase(cfg: Config, span: float, res: int, param: str, display_max: int = 100
     start = time.perf_counter()
     out = phase_diagram(cfg, span, res, param, display_max)
     return {**out, "seconds": time.perf_counter() - start}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def answer(number: int):
+    """An exercise's answer, computed by the engine (once per process)."""
+    return exercises.answer(number)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -10,15 +10,10 @@ from ..core.train import TRAINING_PRESETS
 from . import cached, widgets
 from .controls import CONTROLS
 from .exercise_list import EXERCISES, Exercise
-from .exercises import answer, closeness, config_of
+from .exercises import closeness, config_of
 from .links import judge
 from .state import PAGES
 from .training_runs import trained
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_answer(number: int):
-    return answer(number)
 
 
 def progress(guesses: dict[int, object]) -> None:
@@ -44,7 +39,7 @@ def answer_in(box, ex: Exercise) -> None:
         if guess is None:
             st.caption("Guess first: the answer appears here once you have.")
             return
-        truth = cached_answer(ex.number)
+        truth = cached.answer(ex.number)
         right, words = closeness(ex.number, guess, truth)
         widgets.banner("ok" if right else "warn", f"**{words}** {truth.says}")
         reveal(ex)

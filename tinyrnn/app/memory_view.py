@@ -7,7 +7,7 @@ every session. The loss curves of (a) come from the same runs, so choosing anoth
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -16,36 +16,17 @@ from ..charts import memory as mc
 from ..core import memory as M
 from . import widgets
 from .controls import CONTROLS
+from .memory_runs import (
+    GATED_STARTS,
+    GRID_L,
+    OPTIMIZERS,
+    PLAIN_STARTS,
+    STEPS,
+    Choice,
+    Progress,
+    train_both,
+)
 from .state import page_links
-
-GRID_L = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100)  # (b) and (c): 20 lengths
-CURVE_L = (5, 10, 20, 50, 100)  # (a): a few lengths, all in GRID_L (their curves come from the grid's runs)
-GATED_STARTS = {"closed": -4.0, "pytorch": None}  # the `gate` control's options -> the gated cell's bz
-PLAIN_STARTS = {"tanh": ("tanh", "pytorch"), "irnn": ("relu", "identity")}  # `plain` -> activation, init
-OPTIMIZERS = {"adam": ("adam", 0.05), "sgd": ("sgd", 0.5)}  # `opt` -> optimizer, learning rate
-MAX_SEEDS, SEEDS = 20, 5
-STEPS = M.DEFAULTS["steps"]
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What the page's controls say for the training: each cell's start, the optimizer, the seeds per length."""
-
-    gate_bias: float | None
-    activation: str
-    init: str
-    optimizer: str
-    lr: float
-    seeds: int
-
-    def settings(self, cell: str) -> dict:
-        """core.memory settings for one cell: the gated cell always starts from PyTorch's default draws (plus
-        its gate bias); the plain cell from its own start. Both share the optimizer."""
-        common = {"optimizer": self.optimizer, "lr": self.lr, "steps": STEPS}
-        if cell == "gru":
-            return {**common, "gate_bias": self.gate_bias}
-        return {**common, "activation": self.activation, "init": self.init}
-
 
 INTRO = (
     "**The task.** Each sequence starts with one bit, $x_1 = +1$ or $-1$ (a fair coin), followed by $L - 1$ zeros. "
@@ -127,47 +108,6 @@ def bounded(choice: Choice) -> tuple[Choice, str | None]:
 
 # ---------------------------------------------------------------- cached work (shared by every session)
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _grid(cell: str, seeds: int, settings: tuple, _report=None) -> dict[str, pd.DataFrame]:
-    """One cell trained at every L of GRID_L x seeds 0..seeds-1: its runs and its loss curves at CURVE_L."""
-    out = M.train_memory(GRID_L, range(seeds), cells=[cell], curves=True, on_progress=_report, **dict(settings))
-    return {"runs": out.runs, "curves": out.curves[out.curves["L"].isin(CURVE_L)].reset_index(drop=True)}
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _witness(cell: str, seeds: int, settings: tuple) -> pd.DataFrame:
-    """|dL/dh_1| at the start in float64, the same starts: tells an underflowed float32 0 from an exact one."""
-    start = {k: v for k, v in settings if k not in ("optimizer", "lr", "steps")}
-    return M.gradient_at_init(GRID_L, range(seeds), cells=[cell], dtype="float64", **start)
-
-
-class Cancelled(Exception):
-    """Raised inside training when the run that asked for it was interrupted (so nothing is cached)."""
-
-
-class _Progress:
-    """Where the training thread is (written by it, read by the page's script thread), and whether the script
-    run that asked for it was interrupted (written by that run, read by the training thread)."""
-
-    def __init__(self) -> None:
-        self.fraction, self.text, self.cancelled = 0.0, "Starting…", False
-
-
-def _train_both(choice: Choice, progress: _Progress) -> dict[str, dict[str, pd.DataFrame]]:
-    out = {}
-    for i, cell in enumerate(mc.CELLS):
-        def report(done: int, total: int, i=i, cell=cell) -> None:
-            if progress.cancelled:  # nobody waits for this any more: free the CPU for the run that replaced it
-                raise Cancelled(f"training of the {mc.CELLS[cell]} stopped at step {done * STEPS // total}")
-            progress.fraction = (i + done / total) / len(mc.CELLS)
-            progress.text = (f"Training the {mc.CELLS[cell]}: step {done * STEPS // total} of {STEPS}, "
-                             f"{len(GRID_L)} lengths × {choice.seeds} seeds")
-        settings = tuple(sorted(choice.settings(cell).items()))
-        out[cell] = {**_grid(cell, choice.seeds, settings, _report=report),
-                     "witness": _witness(cell, choice.seeds, settings)}
-    return out
-
-
 def results(choice: Choice) -> dict[str, pd.DataFrame]:
     """Both cells' runs, curves, success table and gradient table, with a progress bar while a miss trains.
 
@@ -177,11 +117,11 @@ def results(choice: Choice) -> dict[str, pd.DataFrame]:
     report (every ~1% of the work), so quick clicks do not pile up trainings on a 2-core machine.
     """
     slot = st.empty()
-    progress, box, finished = _Progress(), {}, threading.Event()
+    progress, box, finished = Progress(), {}, threading.Event()
 
     def work() -> None:
         try:
-            box["value"] = _train_both(choice, progress)
+            box["value"] = train_both(choice, progress)
         except BaseException as error:  # handed to the script thread, which raises it
             box["error"] = error
         finally:

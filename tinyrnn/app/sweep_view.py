@@ -4,13 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from ..charts import sweep as sw
+from ..charts.sweep import MINI
 from ..core.config import Config
 from ..core.names import ACTIVATION_NAMES
 from . import cached, widgets
 from .state import go_to
 from .sweep_inputs import cell_center
-
-MINI = 40  # cells per side of each per-activation diagram
 
 
 def _picked(key: str) -> None:

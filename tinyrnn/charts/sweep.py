@@ -34,6 +34,9 @@ def keep_extent() -> alt.Chart:
     return alt.Chart(data("extent")).mark_text(opacity=0).encode(text="lo:Q")
 
 
+MINI = 40  # cells per side of each per-activation diagram
+
+
 @template
 def lines(param: str) -> alt.TopLevelMixin:
     """|dL/dparam| against L, one line per wh_init (coloured in numeric order); specials in the bands."""
