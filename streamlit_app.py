@@ -29,8 +29,9 @@ with left:
     widgets.block(home.seed_title(seed, param), home.seed_lines(param), home.seed_data(seed, param),
                   home.seed_caption(param))
 with right:
-    table = home.seed_table(seed, sci)
-    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row, no scroll
+    table = home.seed_table(seed)
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,  # every row, no scroll
+                 column_config={c: st.column_config.Column(width="small") for c in table.columns})
     st.caption("The diagnosis follows the per-step rate: ×0.1 per step is vanishing at every L, ×10 exploding.")
     widgets.download(seed, f"seed_experiment_{dtype}.csv", "Download this table (CSV)")
 

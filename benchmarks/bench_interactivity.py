@@ -1,8 +1,8 @@
 """Benchmark in a real browser: slider key press -> every chart redrawn, Explorer vs a one-slider one-chart app.
 
-Method. Two `streamlit run` servers start in this process: the lab (page /Explorer) and a trivial app written to a
-temp dir (one st.slider, one small st.altair_chart that depends on it). Headless Chromium opens each; an in-page
-MutationObserver stamps (performance.now()) the key press (keydown, capture phase), the script state on
+Method. Two `streamlit run` servers start in this process, both from the repository root (so under the same
+config.toml): the lab (page /Explorer) and benchmarks/trivial_app.py (one st.slider, one small st.altair_chart).
+Headless Chromium opens each; an in-page MutationObserver stamps (performance.now()) the key press (keydown, capture phase), the script state on
 [data-testid=stApp] (data-test-script-state: running -> notRunning) and, per chart, the last DOM mutation inside
 each [data-testid=stVegaLiteChart] (Vega redrawing its SVG/canvas; attribute changes on the chart box itself, such
 as stale-dimming, are ignored). Then ArrowRight goes to the focused slider thumb 20 times, one at a time. A press is
@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -31,17 +29,7 @@ from browser_support import chromium, start_server, stop_server, wait_idle  # no
 
 QUIET_MS = 300
 TIMEOUT_MS = 30_000
-TRIVIAL_APP = textwrap.dedent('''\
-    """Trivial reference app: one slider, one small chart that depends on it."""
-    import altair as alt
-    import pandas as pd
-    import streamlit as st
-
-    x = st.slider("x", 0.0, 10.0, 1.0, 0.01, key="x")
-    df = pd.DataFrame({"t": range(20), "y": [x * t for t in range(20)]})
-    st.altair_chart(alt.Chart(df).mark_line(point=True).encode(x="t:Q", y="y:Q").properties(title=f"y = {x:.2f} t",
-                    height=200), width="stretch")
-''')
+TRIVIAL_APP = ROOT / "benchmarks" / "trivial_app.py"  # run from the repository root: the lab's config.toml applies
 
 INSTRUMENT_JS = """() => {
     const b = window.__bench = {keyAt: null, sawRunning: false, idleAt: null, lastChart: null, charts: new Map()};
@@ -152,12 +140,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=20)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="trivial_app_") as tmp, chromium() as browser:
-        trivial_app = Path(tmp) / "trivial_app.py"
-        trivial_app.write_text(TRIVIAL_APP)
+    with chromium() as browser:
         explorer = measure(browser, "streamlit_app.py", ROOT, "/Explorer", "wh_init: the recurrent weight", 1.0, 0.01,
-                           args.presses, expected_charts=4)
-        trivial = measure(browser, str(trivial_app), Path(tmp), "/", "x", 1.0, 0.01, args.presses, expected_charts=1)
+                           args.presses, expected_charts=5)
+        # the same Streamlit config for both (postScriptGC off, ...): a reference under other settings is none
+        trivial = measure(browser, str(TRIVIAL_APP), ROOT, "/", "x", 1.0, 0.01, args.presses, expected_charts=1)
     print(f"\nSlider ArrowRight x{args.presses}, one press at a time, headless Chromium, streamlit run on 127.0.0.1")
     report("Explorer (/Explorer)", explorer)
     report("Trivial one-slider one-chart app", trivial)

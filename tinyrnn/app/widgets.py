@@ -116,9 +116,9 @@ def draw(template: dict, datasets: dict[str, pd.DataFrame], **kwargs):
 
 
 def table(frame: pd.DataFrame) -> None:
-    """A small table of text, sent as Arrow without pandas' metadata (half its bytes, resent every rerun)."""
-    st.dataframe(pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None), hide_index=True,
-                 width="stretch")
+    """A small table of text: a static table (cheap for the browser to redraw on every slider move, unlike the
+    interactive data grid), sent as Arrow without pandas' metadata (half its bytes)."""
+    st.table(pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None), hide_index=True)
 
 
 def banner(severity: str, text: str) -> None:

@@ -59,11 +59,12 @@ def seed_caption(param: str) -> str:
                       "2L although every per-step factor is exactly 1.")
 
 
-def seed_table(seed: pd.DataFrame, sci) -> pd.DataFrame:
-    """The seed's printout as a table: one row per (wh_init, L), the three gradients and the diagnosis."""
+def seed_table(seed: pd.DataFrame) -> pd.DataFrame:
+    """The seed's printout as a table: one row per (wh_init, L), the three gradients as the notebook printed them
+    (2.0e-01), and the diagnosis."""
     table = seed.pivot_table(index=["wh_init", "L"], columns="param", values="grad", aggfunc="first",
                              observed=True).reset_index()
-    shown = table.assign(**{p: table[p].map(sci) for p in ("h_init", "wh", "wy")})
+    shown = table.assign(**{p: table[p].map(lambda g: f"{g:2.1e}") for p in ("h_init", "wh", "wy")})
     shown["diagnosis"] = seed.drop_duplicates(["wh_init", "L"]).diagnosis.to_numpy()
     return shown
 
