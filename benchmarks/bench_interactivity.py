@@ -2,16 +2,16 @@
 
 Method. Two `streamlit run` servers start in this process, both from the repository root (so under the same
 config.toml): the lab (page /Explorer) and benchmarks/trivial_app.py (one st.slider, one small st.altair_chart).
-Headless Chromium opens each; an in-page MutationObserver stamps (performance.now()) the key press (keydown,
-capture phase), the script state on [data-testid=stApp] (data-test-script-state: running -> notRunning) and, per chart, the last DOM mutation inside
-each [data-testid=stVegaLiteChart] (Vega redrawing its SVG/canvas; attribute changes on the chart box itself, such
-as stale-dimming, are ignored). Then ArrowRight goes to the focused slider thumb 20 times, one at a time. A press is
-done when the script is not running, every chart mutated after the press, and nothing changed for QUIET_MS (past any
-slider debounce: Streamlit 1.67's slider commits keyboard steps at once, none was found). Latency = last chart
-mutation - keydown, all in page time, so polling adds nothing. Each press is checked to have moved the slider by
-exactly one step. "Script finished" (running -> notRunning) is printed for the runs where the running state was seen
-at all (a very short run can skip it). Cold start = server process spawned -> first page load with all charts drawn
-(browser already running). Prints p50/p90 and the Explorer/trivial ratio; never asserts.
+Headless Chromium opens each; an in-page MutationObserver stamps (performance.now()) the key press (keydown, capture
+phase), the script state on [data-testid=stApp] (data-test-script-state: running -> notRunning) and, per chart, the
+last DOM mutation inside each [data-testid=stVegaLiteChart] (Vega redrawing its SVG/canvas; attribute changes on the
+chart box itself, such as stale-dimming, are ignored). Then ArrowRight goes to the focused slider thumb 20 times,
+one at a time. A press is done when the script is not running, every chart mutated after the press, and nothing
+changed for QUIET_MS (past any slider debounce: Streamlit 1.67's slider commits keyboard steps at once, none was
+found). Latency = last chart mutation - keydown, all in page time, so polling adds nothing. Each press is checked to
+have moved the slider by exactly one step. "Script finished" (running -> notRunning) is printed for the runs where
+the running state was seen at all (a very short run can skip it). Cold start = server process spawned -> first page
+load with all charts drawn (browser already running). Prints p50/p90 and the Explorer/trivial ratio; never asserts.
 
 Usage: python benchmarks/bench_interactivity.py [--presses 20]
 """
