@@ -25,11 +25,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # browser_support lives with the browser tests
 sys.path.insert(0, str(ROOT))
-from browser_support import chromium, start_server, stop_server, wait_idle  # noqa: E402
+from browser_support import chromium, start_server, stop_server, wait_for_log, wait_idle  # noqa: E402
 
 QUIET_MS = 300
 TIMEOUT_MS = 30_000
 TRIVIAL_APP = ROOT / "benchmarks" / "trivial_app.py"  # run from the repository root: the lab's config.toml applies
+
+# Before the page loads: stamp every websocket message sent and received (page time), to split a press into
+# browser before sending, server (first to last message of the rerun) and browser after (last message to drawn).
+WS_JS = """(() => {
+    const Orig = window.WebSocket;
+    const stamps = window.__ws = {sends: [], recvs: []};
+    function Stamped(...args) {
+        const ws = new Orig(...args);
+        const send = ws.send.bind(ws);
+        ws.send = data => { stamps.sends.push(performance.now()); return send(data); };
+        ws.addEventListener('message', () => stamps.recvs.push(performance.now()));
+        return ws;
+    }
+    Stamped.prototype = Orig.prototype;
+    for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) Stamped[k] = Orig[k];
+    window.WebSocket = Stamped;
+})();"""
 
 INSTRUMENT_JS = """() => {
     const b = window.__bench = {keyAt: null, sawRunning: false, idleAt: null, lastChart: null, charts: new Map()};
@@ -85,15 +102,19 @@ def measure(browser, app: str, cwd: Path, path: str, slider: str, start: float, 
     server = start_server(app, cwd)
     try:
         healthy = time.perf_counter() - server.started
-        page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(WS_JS)
+        page = context.new_page()
         page.goto(server.url + path)
         wait_idle(page, expected_charts, timeout=120_000)  # every chart of the page drawn
         cold = time.perf_counter() - server.started
+        if "tinyrnn" in app or app.endswith("streamlit_app.py"):  # the lab warms its caches in the background:
+            wait_for_log(server, "tinyrnn warm-up done", timeout=600)  # measure the steady state, not that
         charts = page.locator('[data-testid="stVegaLiteChart"]').count()
         page.evaluate(INSTRUMENT_JS)
         thumb = page.get_by_role("slider", name=slider)
         thumb.focus()
-        latencies, script, misses = [], [], 0
+        latencies, script, misses, parts = [], [], 0, {"before": [], "server": [], "after": []}
         for i in range(1, presses + 1):
             thumb.press("ArrowRight")
             try:
@@ -114,11 +135,20 @@ def measure(browser, app: str, cwd: Path, path: str, slider: str, start: float, 
                 misses += 1
                 print(f"  press {i}: slider shows {shown}, expected {start + i * step:.2f}")
             latencies.append(b[2] - b[0])
+            ws = page.evaluate("k => ({sends: window.__ws.sends.filter(t => t >= k), "
+                               "recvs: window.__ws.recvs.filter(t => t >= k)})", b[0])
+            if ws["sends"] and ws["recvs"]:
+                sent = ws["sends"][0]
+                got = [t for t in ws["recvs"] if t >= sent]
+                if got:
+                    parts["before"].append(sent - b[0])
+                    parts["server"].append(got[-1] - sent)
+                    parts["after"].append(b[2] - got[-1])
             if b[1] is not None:  # a very short run can go running -> notRunning within one render: not seen
                 script.append(b[1] - b[0])
         page.context.close()
         return {"healthy": healthy, "cold": cold, "charts": charts, "lat": latencies, "script": script,
-                "misses": misses}
+                "misses": misses, "parts": parts}
     finally:
         stop_server(server)
 
@@ -133,6 +163,11 @@ def report(name: str, r: dict) -> None:
     if script:
         print(f"  key -> script finished:    p50 {percentile(script, 50):6.0f} ms  "
               f"p90 {percentile(script, 90):6.0f} ms  (n={len(script)}: runs seen in the running state)")
+    parts = r.get("parts", {})
+    if parts.get("server"):
+        print("  split (p50): key -> rerun sent {:.0f} ms; sent -> last message of the rerun {:.0f} ms; "
+              "last message -> every chart drawn {:.0f} ms".format(*(percentile(parts[k], 50)
+                                                                    for k in ("before", "server", "after"))))
 
 
 def main(argv: list[str] | None = None) -> None:
