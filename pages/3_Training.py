@@ -25,6 +25,7 @@ if not params:
     params = list(CONTROLS["train"].default)
     st.warning(f"No parameter was chosen to learn; training {', '.join(params)} instead.", icon=":material/warning:")
 cfg = cfg.replace(target=target)
+steps = training_view.within_budget(cfg.L, steps)
 
 both = training_view.both_runs(cfg, steps, lr, clip, mode, tuple(params))
 training_view.verdicts(both, cfg, lr, tuple(params), clip)

@@ -91,3 +91,17 @@ def test_no_parameter_chosen_is_explained():
     at.multiselect(key="train").set_value([]).run()
     assert not at.exception
     assert any("No parameter was chosen" in w.value for w in at.warning)
+
+
+def test_a_link_asking_for_more_work_than_the_budget_trains_fewer_steps_and_says_so():
+    at = open_page("training", L="200", steps="500")
+    assert not at.exception, [e.value for e in at.exception]
+    cap = [w.value for w in at.warning if "capped" in w.value]
+    assert cap and "trains 125 steps, not 500" in cap[0]  # 200 × 125 = 25,000 = budget.TRAINING_WORK
+    _, data = chart(at, "loss")
+    assert values(data).step.max() <= 125
+
+
+def test_a_link_within_the_budget_is_not_capped():
+    at = open_page("training", L="50", steps="500")
+    assert not any("capped" in w.value for w in at.warning)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import links, warmup
+from . import links, process, warmup
 from .controls import CONTROLS, page_keys
 from .exercise_list import EXERCISES
 from .lessons import LESSONS
@@ -32,6 +32,7 @@ def start_page(page: str, title: str):
 
     Returns the box at the top of the page where finish_controls puts the link's warnings.
     """
+    process.configure()  # once per process: torch computes on one thread (see process.py)
     warmup.start()  # once per process, in the background: the first visitors of a room find the defaults ready
     view = read_view(page)
     st.set_page_config(page_title=f"tinyrnn · {title}", page_icon=FAVICON, layout="wide",

@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from ..charts import training as tc
-from ..core import train
+from ..core import budget, train
 from ..core.config import Config
 from ..core.landscape import landscape, window
+from ..core.outcome import outcome
 from . import widgets
 from .lessons import training_preset_values
 from .state import apply_values
@@ -27,6 +28,17 @@ def preset_buttons() -> None:
         col.caption(preset["description"])
 
 
+def within_budget(L: int, steps: int) -> int:
+    """The steps a request may train (core.budget: L × steps is bounded), saying so when the link asked for more."""
+    most = budget.TRAINING_WORK // L
+    if budget.training_work(L, steps) <= budget.TRAINING_WORK:
+        return steps
+    st.warning(f"L × steps is capped at {budget.TRAINING_WORK:,} per run (about 2 s of server CPU for each run): "
+               f"with L = {L} this page trains {most} steps, not {steps}. Lower L for more steps.",
+               icon=":material/speed:")
+    return most
+
+
 def both_runs(cfg: Config, steps: int, lr: float, clip: float, mode: str, params: tuple) -> pd.DataFrame:
     """Plain and clipped SGD from the same start, with a progress bar while they train (cached for everyone)."""
     bar = st.progress(0.0, text="Training…")
@@ -39,17 +51,22 @@ def both_runs(cfg: Config, steps: int, lr: float, clip: float, mode: str, params
     return pd.concat(runs, ignore_index=True)
 
 
+SEVERITY = {"cannot start": "error", "diverged": "error", "blowing up": "error", "stuck": "warn",
+            "oscillating": "warn", "levelled off": "warn", "converged": "ok"}  # other kinds: info
+
+
 def verdicts(both: pd.DataFrame, cfg: Config, lr: float, params: tuple, clip: float) -> None:
     """The heuristic's advice with its caveat, then how each run ended."""
     st.markdown(clip_heuristic(cfg, lr, params, clip))
     for label in tc.RUNS:
-        ended = train.outcome(both[both.run == label], cfg.dtype)
-        if ended:
-            kind, sentence = ended
-            advice = {"diverged": (" Turn clipping on (or lower the threshold) to keep every step bounded."
-                                   if label == "plain SGD" else " Lower the threshold or the learning rate.")}
-            box = st.error if kind in ("cannot start", "diverged") else st.warning if kind == "stuck" else st.info
-            box(f"**{label} {kind}**: {sentence}{advice.get(kind, '')}", icon=":material/info:")
+        run_frame = both[both.run == label]
+        kind, sentence = outcome(run_frame, cfg)
+        fix = (" Clipping (the run beside it) or a smaller learning rate bounds every step." if label == "plain SGD"
+               else " Lower the threshold or the learning rate.")
+        advice = {"diverged": fix, "blowing up": fix}
+        clipped = (f" Clipped at {int(run_frame.clipped.iloc[:-1].sum())} of {len(run_frame) - 1} steps."
+                   if label == "clipped SGD" else "")
+        widgets.banner(SEVERITY.get(kind, "info"), f"**{label} {kind}**: {sentence}{advice.get(kind, '')}{clipped}")
 
 
 def numbers(both: pd.DataFrame) -> None:

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import activations
 from .analysis import Dynamics, FixedPoint, dynamics, fixed_point
-from .config import L_MAX
+from .config import L_MAX, instance
 from .engine import Result
 from .witnesses import reference_run
 
@@ -65,6 +65,9 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
     dyn is dynamics(result) and reference the float64 run of the same setting; each is computed here
     when not given (a Report passes both, so that a setting is computed once).
     """
+    instance("result", result, Result, "run(config) returns one")
+    instance("dyn", dyn, Dynamics, "dynamics(result) returns one", allow_none=True)
+    instance("reference", reference, Result, "the float64 run(config) of the same setting", allow_none=True)
     cfg = result.config
     dyn = dyn or dynamics(result)
     factors, log_gain, mean = dyn.factors, dyn.log10_gain, dyn.mean_factor

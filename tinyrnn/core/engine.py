@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import PARAMS, Config, whole_number
+from .config import PARAMS, Config, check_config, whole_number
 from .model import TinyRNN
 
 
@@ -41,10 +41,10 @@ def run(config: Config, truncate: int | None = None) -> Result:
     """Run the seed's experiment for one Config and return plain numbers.
 
     truncate=k backpropagates through the last k steps only (h_{L-k} is detached, as truncated BPTT does);
-    the forward pass, and so the loss, are unchanged.
+    the forward pass, and so the loss, are unchanged. truncate: None or a whole number 1..config.L. No budget:
+    L <= L_MAX keeps one run under 0.1 s.
     """
-    if not isinstance(config, Config):
-        raise ValueError(f"config={config!r} must be a tinyrnn Config, e.g. Config(wh_init=0.5, L=10)")
+    config = check_config(config)
     if truncate is not None:
         truncate = whole_number("truncate", truncate, 1, config.L)
     model = TinyRNN(config)  # a fresh module per call: no .grad is ever shared

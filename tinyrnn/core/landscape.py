@@ -1,14 +1,16 @@
 """landscape(): loss and gradient over a 2-D grid of two parameters, in one vectorised pass."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import torch
 
-from . import activations
-from .config import PARAMS, Config
+from . import activations, budget
+from .config import PARAMS, Config, check_config, finite_number, number_list, shown, whole_number
 
-MAX_CELLS = 1_000_000  # ~1 s per 100 steps of L at this size; keeps a shared server responsive
+MAX_CELLS = 1_000_000  # grid points: the arrays of one step stay ~10 MB each
 
 
 def landscape(config: Config, x: str, y: str, x_values, y_values) -> pd.DataFrame:
@@ -18,75 +20,113 @@ def landscape(config: Config, x: str, y: str, x_values, y_values) -> pd.DataFram
     config.wh_init). The loss is config's: MSE(y_L, target) with config.target set, else the seed's
     MSE(y_L, y_L.detach() - offset), whose target moves with the point: there loss = offset^2 and
     grad = 2*offset*dy_L/dtheta at every cell, so only a fixed target gives a meaningful landscape.
-    Non-finite cells (overflow) are kept as inf/NaN, never dropped.
+    The gradient is autograd's reverse pass replayed on the whole grid (checkpointed), so every cell is
+    run()'s own number, inf, NaN and exact 0 included; non-finite cells are kept, never dropped.
+    x_values, y_values: non-empty 1-D lists of finite numbers within the dtype; len(x_values) x len(y_values)
+    x L is at most budget.LANDSCAPE_WORK.
     """
-    _check_names(x, y)
-    dtype = config.torch_dtype
-    xs, ys = _values("x_values", x_values), _values("y_values", y_values)
+    config = check_config(config)
+    x, y = _check_names(x, y)
+    xs = number_list("x_values", x_values, config.dtype)
+    ys = number_list("y_values", y_values, config.dtype)
     if xs.size * ys.size > MAX_CELLS:
         raise ValueError(f"grid of {xs.size} x {ys.size} = {xs.size * ys.size} cells is too big; at most {MAX_CELLS}")
+    budget.check(budget.landscape_work(xs.size, ys.size, config.L), budget.LANDSCAPE_WORK,
+                 f"len(x_values) x len(y_values) x L = {xs.size} x {ys.size} x {config.L}",
+                 "use fewer grid values or a smaller L")
+    dtype = config.torch_dtype
     # Shape (len(y), len(x)), row i is y_values[i]; the x, y columns give the values as asked, the
     # computation sees them rounded to the config's dtype (as run() would).
     gy, gx = np.meshgrid(ys, xs, indexing="ij")
     grid = {x: torch.tensor(gx.reshape(-1), dtype=dtype), y: torch.tensor(gy.reshape(-1), dtype=dtype)}
     with torch.no_grad():
-        loss, grad_x, grad_y = _forward(config, grid, x, y)
+        loss, grads = _loss_and_grads(config, grid)
     return pd.DataFrame({
         "x": gx.reshape(-1), "y": gy.reshape(-1),
-        **{k: v.numpy().astype(np.float64) for k, v in (("loss", loss), ("grad_x", grad_x), ("grad_y", grad_y))},
+        **{k: v.numpy().astype(np.float64) for k, v in (("loss", loss), ("grad_x", grads[x]), ("grad_y", grads[y]))},
     })
 
 
-def _forward(config: Config, grid: dict, x: str, y: str):
-    """Run the recurrence on the flattened grid, carrying tangents dh_t/dx and dh_t/dy (forward mode)."""
-    act, dtype = activations.get(config.activation), config.torch_dtype
+def _loss_and_grads(config: Config, grid: dict) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """The loss and autograd's gradients for every grid point: the forward pass, then the backward pass in
+    autograd's order and kernels (so special values are run()'s). The states h_t are kept every K ~ sqrt(L)
+    steps only and recomputed segment by segment on the way back: memory ~ 3 sqrt(L) arrays, not L."""
+    act, dtype, L = activations.get(config.activation), config.torch_dtype, config.L
     n = next(iter(grid.values())).numel()
     theta = {p: grid[p] if p in grid else torch.full((n,), config.value_of(p), dtype=dtype) for p in PARAMS}
     h_init, wh, wx, wy = theta["h_init"], theta["wh"], theta["wx"], theta["wy"]
     one = torch.tensor(1.0, dtype=dtype)
-    h = h_init.clone()
-    # dh_0/dtheta is 1 for h_init and 0 otherwise.
-    tan = {p: torch.full((n,), float(p == "h_init"), dtype=dtype) for p in (x, y)}
-    for _ in range(config.L):
-        a = wh * h + wx * one  # a_t = wh*h_{t-1} + wx*x_t with x_t = 1, as the model writes it
-        h_new = act.fn(a)
-        slope = act.slope(a, h_new)
-        for p in (x, y):  # dh_t/dtheta = act'(a_t) * (wh*dh_{t-1}/dtheta + da_t/dtheta directly)
-            direct = h if p == "wh" else one if p == "wx" else None
-            inner = wh * tan[p] if direct is None else wh * tan[p] + direct
-            tan[p] = slope * inner
-        h = h_new
-    out = wy * h  # y_L = wy * h_L; dy_L/dtheta = wy * dh_L/dtheta (+ h_L for theta = wy)
-    d_out = {p: h if p == "wy" else wy * tan[p] for p in (x, y)}
+    K = max(1, math.isqrt(L))
+    saved, h = {}, h_init
+    bad_before = torch.zeros(n, dtype=torch.bool)  # some h_t, t < L, is inf or NaN: then dL/dwy is NaN
+    for t in range(1, L + 1):
+        if (t - 1) % K == 0:
+            saved[t - 1] = h
+        if t > 1:
+            bad_before |= ~torch.isfinite(h)
+        h = act.fn(wh * h + wx * one)  # a_t = wh*h_{t-1} + wx*x_t with x_t = 1, as the model writes it
+    out = wy * h  # y_L = wy * h_L
     target = config.target_for(out)
     err = out - target  # = offset in exact math for the seed's moving target (NaN when y_L is inf)
-    g = 2.0 * err  # dL/dy_L
-    return err * err, g * d_out[x], g * d_out[y]
+    g = 2.0 * err  # dL/dy_L, as MSELoss's backward rounds it
+    # y_t = wy*h_t for t < L get a zero gradient from torch.stack's backward: 0*h_t, NaN where h_t is inf
+    grads = {"wy": torch.where(bad_before, torch.nan, g * h)}
+    lam = g * wy  # dL/dh_L
+    g_wh = g_wx = None
+    for start in sorted(saved, reverse=True):  # segments t = start+1 .. stop, last one first
+        stop = min(L, start + K)
+        hs, acts = [saved[start]], []
+        for _ in range(start + 1, stop + 1):
+            acts.append(wh * hs[-1] + wx * one)
+            hs.append(act.fn(acts[-1]))
+        for t in range(stop, start, -1):  # autograd's order: t = L first
+            i = t - start
+            ga = act.backward(lam, acts[i - 1], hs[i])
+            c_wh, c_wx = ga * hs[i - 1], ga * one  # da_t/dwh = h_{t-1}, da_t/dwx = x_t = 1
+            g_wh = c_wh if g_wh is None else g_wh + c_wh
+            g_wx = c_wx if g_wx is None else g_wx + c_wx
+            lam = ga * wh  # dL/dh_{t-1}
+    grads.update(h_init=lam, wh=g_wh, wx=g_wx)
+    return err * err, grads
 
 
-def _check_names(x, y) -> None:
+def _check_names(x, y) -> tuple[str, str]:
     for name, value in (("x", x), ("y", y)):
-        if value not in PARAMS:
-            raise ValueError(f"{name}={value!r} is not a parameter; choose one of {', '.join(PARAMS)}")
+        if not isinstance(value, str) or value not in PARAMS:
+            raise ValueError(f"{name}={shown(value)} is not a parameter; choose one of {', '.join(PARAMS)}")
     if x == y:
         raise ValueError(f"x and y are both {x!r}; choose two different parameters from {', '.join(PARAMS)}")
-
-
-def _values(name: str, values) -> np.ndarray:
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}={values!r} must be a list of finite numbers") from None
-    if arr.ndim != 1 or arr.size == 0 or not np.isfinite(arr).all():
-        raise ValueError(f"{name} must be a non-empty 1-D list of finite numbers, got {values!r}")
-    return arr
+    return x, y
 
 
 def window(path: pd.DataFrame, x: str, y: str, cells: int = 80, pad: float = 0.3,
            least: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """Grid values around a training path: its finite points' range, padded by `pad` of the span (at least
-    `least` wide), `cells` values per side."""
-    finite = path[np.isfinite(path[x]) & np.isfinite(path[y])]
-    lo_x, hi_x, lo_y, hi_y = finite[x].min(), finite[x].max(), finite[y].min(), finite[y].max()
+    `least` wide), `cells` values per side (2 to 1000). path is train()'s frame, with columns x and y."""
+    x, y = _check_names(x, y)
+    if not isinstance(path, pd.DataFrame):
+        raise ValueError(f"path={shown(path)} must be a pandas DataFrame such as train() returns")
+    missing = [c for c in (x, y) if c not in path.columns]
+    if missing:
+        raise ValueError(f"path has no column {', '.join(missing)} (its columns: {', '.join(map(str, path.columns))}); "
+                         "train the parameters you map, e.g. params=(x, y)")
+    cells = whole_number("cells", cells, 2, math.isqrt(MAX_CELLS))
+    pad = finite_number("pad", pad)
+    least = finite_number("least", least)
+    if pad < 0 or least <= 0:
+        raise ValueError(f"pad={pad!r} and least={least!r}: pad must be >= 0 and least > 0")
+    try:
+        xs, ys = path[x].to_numpy(dtype=np.float64), path[y].to_numpy(dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"path's columns {x} and {y} must hold numbers") from None
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    if not finite.any():
+        raise ValueError(f"path has no point where both {x} and {y} are finite: nothing to centre a window on")
+    xs, ys = xs[finite], ys[finite]
+    lo_x, hi_x, lo_y, hi_y = xs.min(), xs.max(), ys.min(), ys.max()
     pad_x, pad_y = max(hi_x - lo_x, least) * pad, max(hi_y - lo_y, least) * pad
-    return np.linspace(lo_x - pad_x, hi_x + pad_x, cells), np.linspace(lo_y - pad_y, hi_y + pad_y, cells)
+    out = np.linspace(lo_x - pad_x, hi_x + pad_x, cells), np.linspace(lo_y - pad_y, hi_y + pad_y, cells)
+    if not (np.isfinite(out[0]).all() and np.isfinite(out[1]).all()):
+        raise ValueError(f"the path spans too far (up to {max(abs(xs).max(), abs(ys).max()):.3g}) to pad: lower pad")
+    return out
+

@@ -6,7 +6,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .config import Config
+from . import budget
+from .config import L_MAX, PARAMS, Config, check_config, choice, dtype_number, name_list, number_list, whole_number
 from .status import STATUSES, classify
 from .sweep import sweep_arrays
 
@@ -21,13 +22,23 @@ def cell_status(arrays: dict, param: str, config: Config) -> np.ndarray:
 
 
 def gradient_lines(config: Config, wh_values, L_max: int, params: str | tuple[str, ...]) -> pd.DataFrame:
-    """Long form wh_init, L, param, grad, status for a few wh values and one or more params: one sweep call."""
-    wh = np.asarray(wh_values, dtype=np.float64)
+    """Long form wh_init, L, param, grad, status for a few wh values and one or more params: one sweep call.
+
+    params: one name or a non-empty list of distinct names from PARAMS. The frame has len(wh_values) x L_max x
+    len(params) rows, at most budget.SWEEP_ROWS.
+    """
+    config = check_config(config)
+    wh = number_list("wh_values", wh_values, config.dtype)
+    L_max = whole_number("L_max", L_max, 1, L_MAX)
+    params = name_list("params", params, PARAMS, allow_str=True)
+    budget.check(budget.sweep_rows(wh.size, L_max, len(params)), budget.SWEEP_ROWS,
+                 f"the frame's len(wh_values) x L_max x len(params) = {wh.size} x {L_max} x {len(params)} rows",
+                 "use fewer wh values, a smaller L_max or fewer params")
     arrays = sweep_arrays(config, wh, L_max)
     return pd.concat([pd.DataFrame({
         "wh_init": np.repeat(wh, L_max), "L": np.tile(np.arange(1, L_max + 1), wh.size), "param": p,
         "grad": arrays[p].reshape(-1).astype(np.float64), "status": cell_status(arrays, p, config).reshape(-1),
-    }) for p in ((params,) if isinstance(params, str) else params)], ignore_index=True)
+    }) for p in params], ignore_index=True)
 
 
 def _block(a: np.ndarray, k: int, reduce) -> np.ndarray:
@@ -44,10 +55,23 @@ def _mode(codes: np.ndarray, axis: int) -> np.ndarray:
 def phase_diagram(config: Config, span: float, res: int, param: str, display_max: int = 100) -> dict:
     """log10 |dL/dparam| over wh in [-span, span] x L in 1..res, computed at res x res by one sweep call.
 
-    Drawn at most display_max x display_max: larger grids are shown as k x k blocks holding the
-    median of their finite cells and their most common status (the caption says so). A side with no
+    span: a finite number > 0 (within the dtype); res: 1 to L_MAX, within budget.SWEEP_CELLS (res^2) and
+    budget.FORWARD_WORK (res^3); param: one of PARAMS; display_max: 1 to L_MAX.
+
+    Drawn at most display_max x display_max: larger grids are shown as k x k blocks holding the median of their
+    finite cells and their most common status (the caption says so). A side with no
     divisor near res / display_max (a prime, say) is drawn in full rather than cropped.
     """
+    config = check_config(config)
+    span = dtype_number("span", span, config.dtype)
+    if span <= 0:
+        raise ValueError(f"span={span!r} must be > 0: wh runs over [-span, span]")
+    res = whole_number("res", res, 1, L_MAX)
+    param = choice("param", param, PARAMS)
+    display_max = whole_number("display_max", display_max, 1, L_MAX)
+    budget.check(budget.phase_work(res), budget.SWEEP_CELLS, f"res x res = {res} x {res} cells", "lower res")
+    budget.check(budget.forward_work(res, res), budget.FORWARD_WORK, f"res^3 = {res}^3 (the exact replay of special "
+                 "cells grows like wh values x L^2)", "lower res")
     wh = np.linspace(-span, span, res)
     arrays = sweep_arrays(config, wh, res)
     status = cell_status(arrays, param, config)

@@ -8,16 +8,22 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import PARAMS, Config
+from . import budget
+from .config import PARAMS, Config, check_config, choice, name_list, number_list, positive_number, whole_number
 from .model import TinyRNN
 
 CLIP_MODES = ("norm", "value")
 MAX_STEPS = 20000
 
 
-def clip_gradient(grads: torch.Tensor, clip: float | None, mode: str = "norm") -> tuple[torch.Tensor, bool]:
-    """Clip a gradient vector; return (clipped copy, whether anything changed)."""
-    _check_clip(clip, mode)
+def clip_gradient(grads, clip: float | None, mode: str = "norm") -> tuple[torch.Tensor, bool]:
+    """Clip a gradient vector; return (clipped copy, whether anything changed).
+
+    grads: a non-empty 1-D float tensor (a list, tuple or numpy array of numbers becomes a float64 one; inf and
+    NaN are allowed and pass unchanged, as train() stops on them). clip: None or a finite number > 0.
+    """
+    grads = _gradient(grads)
+    clip = _check_clip(clip, mode, str(grads.dtype).removeprefix("torch."))
     if clip is None or not bool(torch.isfinite(grads).all()):
         return grads, False  # nothing to do, or a non-finite gradient (train stops on it) passes unchanged
     if mode == "value":  # g_i <- min(max(g_i, -clip), clip)
@@ -30,6 +36,16 @@ def clip_gradient(grads: torch.Tensor, clip: float | None, mode: str = "norm") -
     big = float(grads.abs().max())
     unit = (grads.double() / big) / math.hypot(*(grads.double() / big).tolist())
     return (clip * unit).to(grads.dtype), True
+
+
+def _gradient(grads) -> torch.Tensor:
+    """clip_gradient's vector: a 1-D float32/float64 tensor as it is, or numbers made into a float64 one."""
+    if isinstance(grads, torch.Tensor):
+        if grads.dtype not in (torch.float32, torch.float64) or grads.ndim != 1 or grads.numel() == 0:
+            raise ValueError(f"grads=tensor of shape {tuple(grads.shape)} and dtype {grads.dtype} must be a "
+                             "non-empty 1-D float32 or float64 tensor (one entry per parameter)")
+        return grads
+    return torch.as_tensor(number_list("grads", grads, finite=False), dtype=torch.float64)
 
 
 def grad_norm(grads: torch.Tensor) -> float:
@@ -48,8 +64,11 @@ def train(config: Config, *, steps: int, lr: float, clip: float | None = None, c
     start. The loss is MSE(y_L, target) with config.target, else the seed's MSE(y_L, y_L.detach() - offset),
     rebuilt at each step. Training stops at the first non-finite loss or gradient, which the last row keeps.
     on_step(step, row) is called once per row (step 0 included), e.g. for a progress bar.
+
+    steps: a whole number 1..MAX_STEPS with L x steps within budget.TRAINING_WORK (checked before any work);
+    lr: a finite number > 0; clip: None or a finite number > 0; params: distinct names from PARAMS.
     """
-    params = _check(config, steps, lr, clip, clip_mode, params, on_step)
+    params, steps, lr, clip = _check(config, steps, lr, clip, clip_mode, params, on_step)
     model = TinyRNN(config)  # a fresh module per call; its wx is a plain tensor that requires grad
     tensors = [getattr(model, p) for p in params]
     x_seq = torch.ones(config.L, dtype=config.torch_dtype)
@@ -79,8 +98,8 @@ def suggest_clip(config: Config, lr: float, params: Sequence[str] = ("h_init", "
     update (steps 0..probe_steps-1, fewer if training stopped), drop inf/NaN, return their arithmetic mean.
     If the probe itself explodes, that mean is dominated by the explosion: pick a smaller threshold by hand.
     """
-    if isinstance(probe_steps, bool) or not isinstance(probe_steps, (int, np.integer)) or not 1 <= probe_steps <= 100:
-        raise ValueError(f"probe_steps={probe_steps!r} is out of range; allowed whole numbers 1 to 100")
+    config = check_config(config)
+    probe_steps = whole_number("probe_steps", probe_steps, 1, 100)
     frame = train(config, steps=probe_steps, lr=lr, params=params)
     norms = frame["grad_norm"].to_numpy()[:probe_steps]
     norms = norms[np.isfinite(norms)]
@@ -133,58 +152,20 @@ def _loss_and_grad(model, tensors, x_seq, config) -> tuple[torch.Tensor, torch.T
     return loss.detach(), torch.stack(torch.autograd.grad(loss, tensors))
 
 
-def _positive(name: str, value, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or value <= 0:
-        allowed = "None or a finite number > 0" if allow_none else "a finite number > 0"
-        raise ValueError(f"{name}={value!r} is not allowed; use {allowed}")
+def _check_clip(clip, mode, dtype: str = "float64") -> float | None:
+    clip = positive_number("clip", clip, dtype, allow_none=True)
+    choice("clip_mode", mode, CLIP_MODES)
+    return clip
 
 
-def _check_clip(clip, mode) -> None:
-    _positive("clip", clip, allow_none=True)
-    if mode not in CLIP_MODES:
-        raise ValueError(f"clip_mode={mode!r} is unknown; choose one of {', '.join(CLIP_MODES)}")
-
-
-def _check(config, steps, lr, clip, clip_mode, params, on_step) -> tuple[str, ...]:
-    if not isinstance(config, Config):
-        raise ValueError(f"config={config!r} must be a tinyrnn Config")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps={steps!r} is out of range; allowed whole numbers 1 to {MAX_STEPS}")
-    _positive("lr", lr)
-    _check_clip(clip, clip_mode)
-    allowed = ", ".join(PARAMS)
-    if isinstance(params, str) or not isinstance(params, Sequence):
-        raise ValueError(f"params={params!r} must be a list of names from {allowed}, e.g. ('wh',)")
-    params = tuple(params)
-    unknown = [p for p in params if p not in PARAMS]
-    if unknown:
-        raise ValueError(f"params={params!r} has unknown names {unknown}; choose from {allowed}")
-    if not params or len(set(params)) != len(params):
-        raise ValueError(f"params={params!r} must be non-empty with no duplicates; choose from {allowed}")
+def _check(config, steps, lr, clip, clip_mode, params, on_step) -> tuple[tuple[str, ...], int, float, float | None]:
+    config = check_config(config)
+    steps = whole_number("steps", steps, 1, MAX_STEPS)
+    lr = positive_number("lr", lr, config.dtype)
+    clip = _check_clip(clip, clip_mode, config.dtype)
+    params = name_list("params", params, PARAMS)
     if on_step is not None and not callable(on_step):
         raise ValueError(f"on_step={on_step!r} must be None or a function on_step(step, row)")
-    return params
-
-
-def outcome(frame: pd.DataFrame, dtype: str) -> tuple[str, str] | None:
-    """How one run ended, in words: (kind, sentence) with kind in cannot start / diverged / stuck / nothing to
-    learn, or None for an ordinary run. frame is train()'s output."""
-    last = frame.iloc[-1]
-    finite = bool(np.isfinite(last.loss) and np.isfinite(last.grad_norm))
-    if len(frame) == 1 and not finite:
-        return ("cannot start", f"at the starting point the forward pass already gives loss {last.loss:.3g} and "
-                                f"|gradient| {last.grad_norm:.3g} (y_L overflows {dtype}), so no step size or "
-                                "clipping can help. Lower L or |wh|, or switch to float64.")
-    if not finite:
-        return ("diverged", f"the loss became {last.loss:.3g} at step {int(last.step)}, after the gradient norm "
-                            f"reached {frame.grad_norm.iloc[-2]:.3g}; training stopped there.")
-    if frame.loss.iloc[0] == 0:
-        return ("nothing to learn", "y_L already equals the target, so the loss is 0 from the start. Move the "
-                                    "target or a parameter.")
-    if last.grad_norm == 0 and last.loss > 1e-12:
-        return ("stuck", f"at loss {last.loss:.3g} the gradient is exactly 0 (a dead or saturated unit), so no "
-                         "learning rate can move it.")
-    return None
+    budget.check(budget.training_work(config.L, steps), budget.TRAINING_WORK, f"L x steps = {config.L} x {steps}",
+                 "lower L or steps")
+    return params, steps, lr, clip
