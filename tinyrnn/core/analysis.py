@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import activations
+from . import activations, cells
 from .engine import Result
 
 
@@ -15,7 +15,8 @@ from .engine import Result
 class Dynamics:
     """The backward pass of one run, step by step (computed once per run by dynamics())."""
 
-    factors: np.ndarray  # dh_t/dh_{t-1} = wh * act'(a_t), t = 1..L (float64 copy of the run-dtype value)
+    factors: np.ndarray  # dh_t/dh_{t-1} = wh * act'(a_t) (plain; cells.gru_step_factor for the gru), t = 1..L
+    # (float64 copy of the run-dtype value)
     gain: np.ndarray  # dh_t/dh_0, t = 0..L: the running product of factors, rounded in the run's dtype
     reach: np.ndarray  # dh_L/dh_t, t = 0..L: the product of factors t+1..L, what backprop carries from h_L to h_t
     log10_gain: float  # log10 |dh_L/dh_0| summed in float64: exact even where the product under/overflows
@@ -36,8 +37,16 @@ def dynamics(result: Result) -> Dynamics:
     dtype = cfg.torch_dtype
     a, h = torch.tensor(result.preacts, dtype=dtype), torch.tensor(result.hidden, dtype=dtype)
     wh = torch.tensor(cfg.wh_init, dtype=dtype)
-    slope = activations.get(cfg.activation).slope(a, h[1:])  # act'(a_t) as autograd's kernel computes it
-    factors = wh * slope  # dh_t/dh_{t-1} = wh * act'(a_t)
+    act = activations.get(cfg.activation)
+    if cfg.cell == "gru":
+        z, c = torch.tensor(result.gates, dtype=dtype), act.fn(a)  # the gate and the candidate at each step
+        sens = cells.gru_sensitivities(h[:-1], z, c, act.slope(a, c))
+        # dh_t/dh_{t-1} = (1 - z_t) + z_t act'(a_t) wh + (c_t - h_{t-1}) z_t (1 - z_t) wz
+        factors = sens.keep + sens.cand * wh + sens.gate * torch.tensor(cfg.wz, dtype=dtype)
+        slope = sens.cand  # dh_t/da_t: what the candidate's pre-activation passes on
+    else:
+        slope = act.slope(a, h[1:])  # act'(a_t) as autograd's kernel computes it
+        factors = wh * slope  # dh_t/dh_{t-1} = wh * act'(a_t)
     one = torch.ones(1, dtype=dtype)
     gain = torch.cat([one, torch.cumprod(factors, 0)])  # dh_t/dh_0 = prod_{s<=t} factor_s
     reach = torch.cat([torch.flip(torch.cumprod(torch.flip(factors, [0]), 0), [0]), one])  # prod_{s>t} factor_s
@@ -48,9 +57,10 @@ def dynamics(result: Result) -> Dynamics:
     upstream = dloss_dy * torch.tensor(cfg.wy, dtype=dtype)  # dL/dh_L
     terms = torch.empty_like(a)
     for t in range(cfg.L - 1, -1, -1):  # reverse time, as backprop walks it
-        d_a = upstream * slope[t]  # dL/da_t = dL/dh_t * act'(a_t)
+        d_a = upstream * slope[t]  # dL/da_t = dL/dh_t * dh_t/da_t (act'(a_t) in the plain cell)
         terms[t] = d_a * h[t]  # da_t/dwh = h_{t-1}
-        upstream = d_a * wh  # dL/dh_{t-1} = dL/da_t * wh
+        # dL/dh_{t-1} = dL/da_t * wh in the plain cell; the gru adds the kept share and the gate's path
+        upstream = d_a * wh if cfg.cell == "plain" else upstream * factors[t]
     return Dynamics(factors=factors.double().numpy(), gain=gain.double().numpy(), reach=reach.double().numpy(),
                     log10_gain=log10_gain, wh_terms=terms.double().numpy(), dloss_dy=float(dloss_dy))
 
@@ -72,40 +82,47 @@ def step_frame(result: Result, dyn: Dynamics) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class FixedPoint:
-    """A state the unit maps to itself, h* = act(wh*h* + wx*1), and the per-step factor there."""
+    """A state the unit maps to itself, h* = act(wh*h* + wx*1) (or the gru's step), and the per-step factor there."""
 
     h: float
-    slope: float  # act'(a*) at a* = wh*h* + wx
-    factor: float  # wh * act'(a*): |factor| < 1 makes h* attract nearby states (and shrink the gradient)
+    slope: float  # act'(a*) at a* = wh*h* + wx (the candidate's, in the gru)
+    factor: float  # dh_t/dh_{t-1} at h*: |factor| < 1 makes h* attract nearby states (and shrink the gradient)
 
 
 def fixed_point(result: Result, tol: float = 1e-6) -> FixedPoint | None:
     """The fixed point h_t has settled at by t = L, found by Newton's method from h_L in float64.
 
     None when the trajectory has not settled: no fixed point within tol * (1 + |h*|) of h_L (the input is
-    x_t = 1 at every step, so the map h -> act(wh*h + wx) is the same at every step).
+    x_t = 1 at every step, so the map h -> step(h) is the same at every step).
     """
     cfg = result.config
-    act = activations.get(cfg.activation)
+    step, factor = _one_step(cfg)
     h_last = float(result.hidden[-1])
     if not np.isfinite(h_last):
         return None
-    wh, wx = (torch.tensor(v, dtype=torch.float64) for v in (cfg.wh_init, cfg.wx))
     h = torch.tensor(h_last, dtype=torch.float64)
-    for _ in range(50):  # Newton on g(h) = act(wh*h + wx) - h: g'(h) = wh*act'(a) - 1
-        a = wh * h + wx
-        out = act.fn(a)
-        slope = act.slope(a, out)
-        denominator = wh * slope - 1.0
+    for _ in range(50):  # Newton on g(h) = step(h) - h: g'(h) = dh_t/dh_{t-1} - 1
+        out = step(h)
+        denominator = factor(h) - 1.0
         if denominator == 0 or not torch.isfinite(out):
             return None
-        step = (out - h) / denominator
-        h = h - step
-        if abs(float(step)) <= 1e-15 * (1.0 + abs(float(h))):
+        move = (out - h) / denominator
+        h = h - move
+        if abs(float(move)) <= 1e-15 * (1.0 + abs(float(h))):
             break
-    a = wh * h + wx
-    slope = act.slope(a, act.fn(a))
     if not torch.isfinite(h) or abs(float(h) - h_last) > tol * (1.0 + abs(float(h))) or \
-            abs(float(act.fn(a) - h)) > 1e-12 * (1.0 + abs(float(h))):
+            abs(float(step(h) - h)) > 1e-12 * (1.0 + abs(float(h))):
         return None
-    return FixedPoint(h=float(h), slope=float(slope), factor=float(wh * slope))
+    act = activations.get(cfg.activation)
+    a = cells.plain_preact(h, 1.0, cfg.wh_init, cfg.wx)
+    return FixedPoint(h=float(h), slope=float(act.slope(a, act.fn(a))), factor=float(factor(h)))
+
+
+def _one_step(cfg):
+    """The map h_{t-1} -> h_t with x_t = 1, and its derivative dh_t/dh_{t-1}, in float64 for this cell."""
+    wh, wx, wz, uz, bz = (torch.tensor(v, dtype=torch.float64) for v in (cfg.wh_init, cfg.wx, cfg.wz, cfg.uz, cfg.bz))
+    if cfg.cell == "gru":
+        return (lambda h: cells.gru_step(h, 1.0, wh, wx, wz, uz, bz, cfg.activation),
+                lambda h: cells.gru_step_factor(h, 1.0, wh, wx, wz, uz, bz, cfg.activation))
+    return (lambda h: cells.plain_step(h, 1.0, wh, wx, cfg.activation),
+            lambda h: cells.plain_step_factor(h, 1.0, wh, wx, cfg.activation))

@@ -37,6 +37,13 @@ FORWARD_WORK = 600_000_000
 # (it also writes each cell's status); at 4e6 rows they took 2.37 s and 2.71 s.
 SWEEP_ROWS = 2_000_000
 
+# The gated cell's sweep: one forward pass with tangents, then autograd's own backward replayed for the cells near a
+# special value (overflowing, or vanishing below ~1e4 x the smallest normal float), each over its L steps, so the
+# worst case grows like len(wh_values) x L_max^2 / 2, with ~25 element-wise operations per step. Measured
+# (phase diagrams res x res, wh in [-12, 12], one thread, load ~1.8): res 200 0.21 s, res 400 1.49 s (6.4e7),
+# res 800 12.9 s (relu float64; tanh float32 11.1 s: its vanishing tail is replayed).
+GATED_WORK = 100_000_000
+
 # Reverse replay (method="reverse"): autograd's backward for every L at once, len(wh_values) x L_max^2 / 2
 # element-steps at 1-4 ns each on one thread (12 x 2000^2 = 4.8e7 in 0.10 s); with two threads under load it
 # measured up to 3.8 s for 1e8, so the limit keeps the two-thread case near 2 s.

@@ -3,12 +3,14 @@
 plain (the seed's):  a_t = wh*h_{t-1} + wx*x_t,   h_t = act(a_t)
 gated ("gru", a GRU-style unit with an update gate only):
     z_t = sigmoid(wz*h_{t-1} + uz*x_t + bz)        how much of the new candidate to write
-    c_t = tanh(wh*h_{t-1} + wx*x_t)                the candidate: the plain tanh cell's value
+    c_t = act(wh*h_{t-1} + wx*x_t)                 the candidate: the plain cell's value (tanh, as in a GRU,
+                                                   unless another activation is chosen)
     h_t = (1 - z_t)*h_{t-1} + z_t*c_t
 
 Every parameter is a tensor (or a float) that broadcasts against h and x: a scalar per parameter for one run,
 a vector over wh values for a sweep, or a column per model for a batch of seeds x lengths. No function here
-holds state, draws random numbers or changes torch's global settings.
+holds state, draws random numbers or changes torch's global settings. Activations come from the registry
+(activations.py), so each one's value and slope are computed by the very kernels autograd uses.
 """
 from __future__ import annotations
 
@@ -16,31 +18,17 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 import torch
-import torch.nn.functional as F
 
-CELLS = ("plain", "gru")
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "identity", "leaky_relu")
-LEAKY_SLOPE = 0.01  # PyTorch's default negative_slope for leaky_relu
+from . import activations
+from .names import CELL_NAMES, GATE_PARAMS, PARAM_MEANINGS
 
+CELLS = CELL_NAMES
 PLAIN_PARAMS = ("h_init", "wh", "wx", "wy")
-GATE_PARAMS = ("wz", "uz", "bz")
 GRU_PARAMS = PLAIN_PARAMS + GATE_PARAMS
 PARAMS = {"plain": PLAIN_PARAMS, "gru": GRU_PARAMS}
-
-PARAM_MEANINGS = {
-    "h_init": "h_0, the hidden state before the first input",
-    "wh": "recurrent weight: how much of h_{t-1} feeds the next pre-activation (the candidate's, in the gru)",
-    "wx": "input weight: how much of x_t feeds the pre-activation (the candidate's, in the gru)",
-    "wy": "readout weight: y_t = wy*h_t",
-    "wz": "update gate's recurrent weight: how h_{t-1} opens or closes the gate",
-    "uz": "update gate's input weight: how x_t opens or closes the gate",
-    "bz": "update gate's bias: the gate's opening sigmoid(bz) when h_{t-1} = x_t = 0; very negative = keep the past",
-}
-
-
-def _check_activation(activation: str) -> None:
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation={activation!r} is unknown; choose one of {', '.join(ACTIVATIONS)}")
+__all__ = ["CELLS", "GATE_PARAMS", "GRU_PARAMS", "PARAMS", "PARAM_MEANINGS", "PLAIN_PARAMS", "activate",
+           "activation_slope", "gru_parts", "gru_sensitivities", "gru_step", "gru_step_factor", "plain_preact",
+           "plain_step", "plain_step_factor", "readout", "run_sequence", "step_factors"]
 
 
 def _check_cell(cell: str) -> None:
@@ -49,20 +37,8 @@ def _check_cell(cell: str) -> None:
 
 
 def activate(a: torch.Tensor, activation: str) -> torch.Tensor:
-    """act(a) with the very torch call the seed uses (torch.relu for relu), so float32 rounds alike."""
-    _check_activation(activation)
-    if activation == "relu":
-        return torch.relu(a)
-    if activation == "tanh":
-        return torch.tanh(a)
-    if activation == "sigmoid":
-        return torch.sigmoid(a)
-    if activation == "leaky_relu":
-        return F.leaky_relu(a, LEAKY_SLOPE)
-    return a
-
-
-_aten = torch.ops.aten
+    """act(a) with the registry's torch call (torch.relu for relu, as the seed), so float32 rounds alike."""
+    return activations.get(activation).fn(a)
 
 
 def activation_slope(a: torch.Tensor, h: torch.Tensor, activation: str) -> torch.Tensor:
@@ -72,17 +48,7 @@ def activation_slope(a: torch.Tensor, h: torch.Tensor, activation: str) -> torch
     leaky_relu: 1 where a > 0, else 0.01 (autograd masks on the input); tanh: 1 - h^2; sigmoid: h*(1 - h);
     identity: 1.
     """
-    _check_activation(activation)
-    one = torch.ones_like(h)
-    if activation == "relu":
-        return _aten.threshold_backward(one, h, 0)
-    if activation == "leaky_relu":
-        return _aten.leaky_relu_backward(one, a, LEAKY_SLOPE, False)
-    if activation == "tanh":
-        return _aten.tanh_backward(one, h)
-    if activation == "sigmoid":
-        return _aten.sigmoid_backward(one, h)
-    return one
+    return activations.get(activation).slope(a, h)
 
 
 # ---------------------------------------------------------------- plain cell
@@ -118,27 +84,28 @@ class GRUParts(NamedTuple):
     h: torch.Tensor
 
 
-def gru_parts(h_prev, x, wh, wx, wz, uz, bz) -> GRUParts:
-    """z_t = sigmoid(wz*h_{t-1} + uz*x_t + bz), c_t = tanh(wh*h_{t-1} + wx*x_t), h_t = (1-z_t)*h_{t-1} + z_t*c_t.
+def gru_parts(h_prev, x, wh, wx, wz, uz, bz, activation: str = "tanh") -> GRUParts:
+    """z_t = sigmoid(wz*h_{t-1} + uz*x_t + bz), c_t = act(wh*h_{t-1} + wx*x_t), h_t = (1-z_t)*h_{t-1} + z_t*c_t.
 
-    The candidate has no bias, so h_{t-1} = x_t = 0 gives c_t = 0 and h_t = 0 exactly, whatever the gate:
-    zero input leaves a zero state at rest (the memory task pads short sequences with such steps).
+    The candidate has no bias, so h_{t-1} = x_t = 0 gives c_t = act(0) and h_t = 0 exactly for tanh, relu,
+    leaky_relu and identity, whatever the gate: zero input leaves a zero state at rest (the memory task pads
+    short sequences with such steps).
     """
     z = torch.sigmoid(wz * h_prev + uz * x + bz)
-    c = torch.tanh(plain_preact(h_prev, x, wh, wx))
+    c = activate(plain_preact(h_prev, x, wh, wx), activation)
     return GRUParts(z, c, (1 - z) * h_prev + z * c)
 
 
-def gru_step(h_prev, x, wh, wx, wz, uz, bz) -> torch.Tensor:
+def gru_step(h_prev, x, wh, wx, wz, uz, bz, activation: str = "tanh") -> torch.Tensor:
     """h_t of the gated cell (see gru_parts)."""
-    return gru_parts(h_prev, x, wh, wx, wz, uz, bz).h
+    return gru_parts(h_prev, x, wh, wx, wz, uz, bz, activation).h
 
 
 class GRUSensitivities(NamedTuple):
     """Partial derivatives of h_t = (1-z)*h_{t-1} + z*c at one step.
 
     keep: dh_t/dh_{t-1} through the (1 - z) path alone, = 1 - z;
-    cand: dh_t/da_c, a_c = wh*h_{t-1} + wx*x_t the candidate's pre-activation, = z*(1 - c^2);
+    cand: dh_t/da_c, a_c = wh*h_{t-1} + wx*x_t the candidate's pre-activation, = z*act'(a_c) (z*(1 - c^2) for tanh);
     gate: dh_t/da_z, a_z = wz*h_{t-1} + uz*x_t + bz the gate's pre-activation, = (c - h_{t-1})*z*(1 - z).
     """
 
@@ -147,27 +114,28 @@ class GRUSensitivities(NamedTuple):
     gate: torch.Tensor
 
 
-def gru_sensitivities(h_prev, z, c) -> GRUSensitivities:
-    """The three partials of one gated step, from its h_{t-1}, z_t and c_t (see GRUSensitivities)."""
+def gru_sensitivities(h_prev, z, c, slope=None) -> GRUSensitivities:
+    """The three partials of one gated step, from its h_{t-1}, z_t, c_t and the candidate's slope act'(a_c)
+    (see GRUSensitivities); slope None means tanh's, 1 - c^2."""
     keep = 1 - z
-    return GRUSensitivities(keep, z * (1 - c * c), (c - h_prev) * z * keep)
+    return GRUSensitivities(keep, z * (1 - c * c) if slope is None else z * slope, (c - h_prev) * z * keep)
 
 
-def gru_step_factor(h_prev, x, wh, wx, wz, uz, bz) -> torch.Tensor:
-    """dh_t/dh_{t-1} = (1 - z_t) + z_t*(1 - c_t^2)*wh + (c_t - h_{t-1})*z_t*(1 - z_t)*wz.
+def gru_step_factor(h_prev, x, wh, wx, wz, uz, bz, activation: str = "tanh") -> torch.Tensor:
+    """dh_t/dh_{t-1} = (1 - z_t) + z_t*act'(a_c)*wh + (c_t - h_{t-1})*z_t*(1 - z_t)*wz  (act' = 1 - c_t^2 for tanh).
 
     Derivation: h_t = (1 - z_t)*h_{t-1} + z_t*c_t depends on h_{t-1} three ways.
       1. directly, through the kept share (1 - z_t)*h_{t-1}:                 (1 - z_t)
-      2. through the candidate c_t = tanh(a_c), a_c = wh*h_{t-1} + wx*x_t:
-         dh_t/dc_t * dc_t/da_c * da_c/dh_{t-1} = z_t * (1 - c_t^2) * wh
+      2. through the candidate c_t = act(a_c), a_c = wh*h_{t-1} + wx*x_t:
+         dh_t/dc_t * dc_t/da_c * da_c/dh_{t-1} = z_t * act'(a_c) * wh
       3. through the gate z_t = sigmoid(a_z), a_z = wz*h_{t-1} + uz*x_t + bz:
          dh_t/dz_t = c_t - h_{t-1}, dz_t/da_z = z_t*(1 - z_t), da_z/dh_{t-1} = wz
     and the chain rule adds the three. The additive (1 - z_t) is what a plain cell lacks: when the gate is
     mostly closed (z_t near 0) the factor is near 1 whatever wh and the tanh slope are, so the gradient
     passes many steps without vanishing, as the state itself does.
     """
-    z, c, _ = gru_parts(h_prev, x, wh, wx, wz, uz, bz)
-    s = gru_sensitivities(h_prev, z, c)
+    z, c, _ = gru_parts(h_prev, x, wh, wx, wz, uz, bz, activation)
+    s = gru_sensitivities(h_prev, z, c, activation_slope(plain_preact(h_prev, x, wh, wx), c, activation))
     return s.keep + s.cand * wh + s.gate * wz
 
 
@@ -183,16 +151,23 @@ def _unpack(cell: str, params: Mapping, like: torch.Tensor) -> list[torch.Tensor
     return [v if isinstance(v := params[p], torch.Tensor) else torch.as_tensor(v, dtype=like.dtype) for p in needed]
 
 
-def run_sequence(cell: str, x_seq: torch.Tensor, params: Mapping, activation: str = "relu") -> torch.Tensor:
+def _activation_of(cell: str, activation: str | None) -> str:
+    """The activation a cell uses when none is named: the seed's relu for the plain cell, tanh for the gru."""
+    return activation or ("tanh" if cell == "gru" else "relu")
+
+
+def run_sequence(cell: str, x_seq: torch.Tensor, params: Mapping, activation: str | None = None) -> torch.Tensor:
     """h_0..h_L stacked along dim 0, for x_seq of shape (L, *batch); params maps names to broadcastable values.
 
-    params needs h_init, wh, wx (and wz, uz, bz for the gru); activation is the plain cell's (the gru's is tanh).
+    params needs h_init, wh, wx (and wz, uz, bz for the gru); activation is the plain cell's or the gru's
+    candidate's (None: relu for the plain cell, as the seed; tanh for the gru, as a GRU).
     Every h_t is broadcast to the shape common to all of them.
     """
     h, wh, wx, *gate = _unpack(cell, params, x_seq)
+    activation = _activation_of(cell, activation)
     hs = [h]
     for x in x_seq:
-        h = gru_step(h, x, wh, wx, *gate) if cell == "gru" else plain_step(h, x, wh, wx, activation)
+        h = gru_step(h, x, wh, wx, *gate, activation) if cell == "gru" else plain_step(h, x, wh, wx, activation)
         hs.append(h)
     return torch.stack(torch.broadcast_tensors(*hs))
 
@@ -202,15 +177,16 @@ def readout(h, wy, by=None) -> torch.Tensor:
     return wy * h if by is None else wy * h + by
 
 
-def step_factors(cell: str, x_seq: torch.Tensor, params: Mapping, activation: str = "relu") -> torch.Tensor:
+def step_factors(cell: str, x_seq: torch.Tensor, params: Mapping, activation: str | None = None) -> torch.Tensor:
     """f_1..f_L, f_t = dh_t/dh_{t-1} in closed form, along the run of run_sequence (shape (L, *batch)).
 
     Their product f_1*...*f_L is the gain dh_L/dh_0 that decides whether a gradient vanishes or explodes.
     """
     hs = run_sequence(cell, x_seq, params, activation)
     _, wh, wx, *gate = _unpack(cell, params, x_seq)
+    activation = _activation_of(cell, activation)
     if cell == "gru":
-        fs = [gru_step_factor(h, x, wh, wx, *gate) for h, x in zip(hs[:-1], x_seq, strict=True)]
+        fs = [gru_step_factor(h, x, wh, wx, *gate, activation) for h, x in zip(hs[:-1], x_seq, strict=True)]
     else:
         fs = [plain_step_factor(h, x, wh, wx, activation) for h, x in zip(hs[:-1], x_seq, strict=True)]
     return torch.stack(torch.broadcast_tensors(*fs))

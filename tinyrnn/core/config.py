@@ -10,18 +10,24 @@ import numpy as np
 import torch
 
 from . import activations
-from .names import DTYPE_NAMES, L_MAX, PARAM_FIELDS, PARAMS
+from .names import ALL_PARAMS, CELL_NAMES, CELL_PARAMS, DTYPE_NAMES, GATE_PARAMS, L_MAX, PARAM_FIELDS, PARAMS
 
 DTYPES: dict[str, torch.dtype] = {"float32": torch.float32, "float64": torch.float64}
 if tuple(DTYPES) != DTYPE_NAMES:
     raise RuntimeError(f"DTYPES {tuple(DTYPES)} differs from names.DTYPE_NAMES {DTYPE_NAMES}")
-__all__ = ["DTYPES", "L_MAX", "PARAMS", "PARAM_FIELDS", "Config", "check_config", "choice", "dtype_number",
+__all__ = ["ALL_PARAMS", "CELL_NAMES", "CELL_PARAMS", "DTYPES", "GATE_PARAMS", "L_MAX", "PARAMS", "PARAM_FIELDS",
+           "Config", "check_config", "choice", "dtype_number",
            "finite_number", "flag", "instance", "name_list", "number_list", "positive_number", "shown", "whole_number"]
 
 
 @dataclass(frozen=True)
 class Config:
-    """One experiment: the seed's RNN with its knobs; defaults are the seed's."""
+    """One experiment: the seed's RNN with its knobs; defaults are the seed's.
+
+    cell "gru" wraps the same candidate act(wh*h_{t-1} + wx*x_t) in an update gate
+    z_t = sigmoid(wz*h_{t-1} + uz*x_t + bz): h_t = (1 - z_t)*h_{t-1} + z_t*candidate (cells.py). The plain cell
+    ignores wz, uz and bz.
+    """
 
     wh_init: float = 1.0
     L: int = 1
@@ -32,16 +38,26 @@ class Config:
     wx: float = 0.0
     dtype: str = "float32"
     target: float | None = None
+    cell: str = "plain"
+    wz: float = 0.0
+    uz: float = 0.0
+    bz: float = 0.0
 
     def __post_init__(self) -> None:
         # dtype first: a number must fit it (1e39 is a finite float64 but inf in float32)
         object.__setattr__(self, "dtype", choice("dtype", self.dtype, tuple(DTYPES)))
-        for name in ("wh_init", "offset", "h_init", "wy", "wx"):
+        object.__setattr__(self, "cell", choice("cell", self.cell, CELL_NAMES))
+        for name in ("wh_init", "offset", "h_init", "wy", "wx", *GATE_PARAMS):
             object.__setattr__(self, name, dtype_number(name, getattr(self, name), self.dtype))
         if self.target is not None:
             object.__setattr__(self, "target", dtype_number("target", self.target, self.dtype))
         object.__setattr__(self, "L", whole_number("L", self.L, 1, L_MAX))
         object.__setattr__(self, "activation", activations.get(self.activation).name)  # raises with the names
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The parameters of this config's cell, as gradients name them: h_init, wh, wy, wx (then wz, uz, bz)."""
+        return CELL_PARAMS[self.cell]
 
     @property
     def torch_dtype(self) -> torch.dtype:
@@ -50,11 +66,11 @@ class Config:
 
     def value_of(self, param: str) -> float:
         """The starting value of a parameter named as its gradient is ('wh' is wh_init)."""
-        return getattr(self, PARAM_FIELDS[choice("param", param, PARAMS)])
+        return getattr(self, PARAM_FIELDS[choice("param", param, ALL_PARAMS)])
 
     def with_values(self, **params: float) -> Config:
         """A copy with parameters set by their gradient names (wh=..., wx=...)."""
-        return self.replace(**{PARAM_FIELDS[choice("parameter", p, PARAMS)]: v for p, v in params.items()})
+        return self.replace(**{PARAM_FIELDS[choice("parameter", p, ALL_PARAMS)]: v for p, v in params.items()})
 
     def target_for(self, y_last: torch.Tensor) -> torch.Tensor:
         """What y_L is compared with: the fixed target, or the seed's y_L.detach() - offset (loss = offset^2)."""

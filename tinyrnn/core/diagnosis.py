@@ -26,8 +26,10 @@ VOCABULARY: dict[str, str] = {
     "underflow": "the gain is non-zero in exact math but rounded to exactly 0 in this dtype",
     "saturated": "tanh/sigmoid could amplify (|wh| x its peak slope > 1) but the state sits where the slope is "
                  "small, so each step shrinks the gradient",
-    "vanishing": "each step multiplies the gradient by less than 1 on average (|wh act'| < 1)",
-    "exploding": "each step multiplies the gradient by more than 1 on average (|wh act'| > 1)",
+    "vanishing": "each step multiplies the gradient by less than 1 on average (|dh_t/dh_{t-1}| < 1; |wh act'| in "
+                 "the plain cell)",
+    "exploding": "each step multiplies the gradient by more than 1 on average (|dh_t/dh_{t-1}| > 1; |wh act'| in "
+                 "the plain cell)",
     "stable": f"each step multiplies the gradient by 1 on average (within 10^±1/{L_MAX}): neither shrinks nor grows",
 }
 SMALLEST = {"float32": "1.4e-45", "float64": "4.9e-324"}
@@ -55,7 +57,7 @@ class Diagnosis:
     word: str
     explanation: str
     log10_gain: float  # log10 |dh_L/dh_0|, exact in float64 even where the product under/overflows
-    mean_factor: float  # the per-step rate: |wh act'| averaged geometrically over the L steps
+    mean_factor: float  # the per-step rate: |dh_t/dh_{t-1}| averaged geometrically over the L steps
     fixed_point: FixedPoint | None = None  # where a saturating unit's state settled, if it did
 
 
@@ -98,6 +100,11 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
                  if np.isfinite(log_gain) else "the gain dh_L/dh_0 is itself 0 here (a step factor is 0)")
         return verdict("no signal", f"No gradient reaches h: {why}; {carry}.")
     zero = np.flatnonzero(factors == 0)
+    if zero.size and cfg.cell == "gru":
+        t = int(zero[0]) + 1
+        return verdict("dead", f"dh_{t}/dh_{t - 1} is exactly 0 at step {t}: the kept share 1 − z_{t} = "
+                               f"{1 - result.gates[t - 1]:.3g} and the candidate's and gate's paths sum to 0 in "
+                               f"{cfg.dtype}, so no gradient flows back past step {t}.")
     if zero.size:
         t = int(zero[0]) + 1
         if cfg.wh_init == 0:
@@ -126,16 +133,21 @@ def _rate_verdict(result: Result, dyn: Dynamics, verdict) -> Diagnosis:
     """vanishing / saturated / exploding / stable, by the per-step rate, with how far the run has got."""
     cfg, L, mean = result.config, result.config.L, dyn.mean_factor
     act = activations.get(cfg.activation)
+    gru = cfg.cell == "gru"
     steps = f"{L} step{'s' if L != 1 else ''}"
     so_far = f"after {steps} the gain |dh_L/dh_0| is {compact(abs(dyn.gain[-1]))}{_pace(mean)}"
+    rate = "|dh_t/dh_{t-1}|" if gru else "|wh·act'|"
+    gate = _gate_share(result) if gru else ""
     if STABLE_RATE[0] <= mean <= STABLE_RATE[1]:
-        return verdict("stable", f"Each step multiplies the gradient by {mean:.4g} on average (|wh·act'|): "
-                                 f"{so_far}, so what h_0 sends reaches h_L undiminished.{_sums(result, dyn)}")
+        return verdict("stable", f"Each step multiplies the gradient by {mean:.4g} on average ({rate}): "
+                                 f"{so_far}, so what h_0 sends reaches h_L undiminished.{gate}{_sums(result, dyn)}")
     if mean > 1:
-        return verdict("exploding", f"×{compact(mean)} per step (|wh·act'|): {so_far}, and every further step "
-                                    f"multiplies it again.")
-    settled = fixed_point(result) if act.saturates else None
+        return verdict("exploding", f"×{compact(mean)} per step ({rate}): {so_far}, and every further step "
+                                    f"multiplies it again.{gate}")
+    settled = fixed_point(result) if act.saturates or gru else None
     long_range = _long_range_only(result)
+    if gru:
+        return verdict("vanishing", f"×{compact(mean)} per step ({rate}): {so_far}.{gate}{long_range}", settled)
     if act.saturates and abs(cfg.wh_init) * act.max_slope > 1:
         # could amplify at peak slope (Pascanu et al. 2013, sec. 2.1) but the state sits where the slope is small
         where = (f"the state settles at the fixed point h* = {settled.h:.4g}, where {cfg.activation}'s slope is "
@@ -148,6 +160,16 @@ def _rate_verdict(result: Result, dyn: Dynamics, verdict) -> Diagnosis:
     why = (f" |wh| × {cfg.activation}'s peak slope = {abs(cfg.wh_init) * act.max_slope:.3g} is at most 1, so no "
            "state can make a step amplify." if act.saturates else "")
     return verdict("vanishing", f"×{compact(mean)} per step (|wh·act'|): {so_far}.{why}{long_range}", settled)
+
+
+def _gate_share(result: Result) -> str:
+    """The gru's update gate along the run: how much of h_{t-1} each step keeps, the additive part of its factor."""
+    z = result.gates.astype(np.float64)
+    spread = f" (from {z.min():.3g} to {z.max():.3g})" if z.max() - z.min() > 5e-4 else ""
+    own = " (0 here, as wz = 0)" if result.config.wz == 0 else ""
+    return (f" The update gate writes z = {z.mean():.3g} of the new candidate per step on average{spread}, so each "
+            f"step's factor starts from the kept share 1 − z = {1 - z.mean():.3g}, plus the candidate's path z·act'·wh "
+            f"and the gate's own{own}.")
 
 
 def _pace(mean: float) -> str:

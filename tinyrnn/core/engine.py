@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import PARAMS, Config, check_config, whole_number
+from .config import Config, check_config, whole_number
 from .model import TinyRNN
 
 
@@ -17,11 +17,12 @@ class Result:
 
     config: Config
     hidden: np.ndarray  # h_0..h_L in the run's dtype
-    preacts: np.ndarray  # a_1..a_L, a_t = wh*h_{t-1} + wx*x_t
+    preacts: np.ndarray  # a_1..a_L, a_t = wh*h_{t-1} + wx*x_t (the candidate's, in the gru)
     outputs: np.ndarray  # y_1..y_L
     target: float  # what y_L was compared with
     loss: float
-    grads: dict[str, float]  # dL/dtheta for h_init, wh, wy and (as if trainable) wx
+    grads: dict[str, float]  # dL/dtheta for h_init, wh, wy, (as if trainable) wx, and the gru's wz, uz, bz
+    gates: np.ndarray  # the gru's update gate z_1..z_L; empty for the plain cell
 
     @property
     def y_last(self) -> float:
@@ -29,11 +30,12 @@ class Result:
         return float(self.outputs[-1])
 
     def grads_frame(self) -> pd.DataFrame:
-        """One row per parameter: param, grad, |grad|, sign, trainable."""
-        grad = np.array([self.grads[p] for p in PARAMS])
+        """One row per parameter of the cell: param, grad, |grad|, sign, trainable."""
+        params = self.config.params
+        grad = np.array([self.grads[p] for p in params])
         return pd.DataFrame({
-            "param": list(PARAMS), "grad": grad, "magnitude": np.abs(grad),
-            "sign": np.sign(grad), "trainable": [p != "wx" for p in PARAMS],
+            "param": list(params), "grad": grad, "magnitude": np.abs(grad),
+            "sign": np.sign(grad), "trainable": [p != "wx" for p in params],
         })
 
 
@@ -50,7 +52,7 @@ def run(config: Config, truncate: int | None = None) -> Result:
     model = TinyRNN(config)  # a fresh module per call: no .grad is ever shared
     dtype = config.torch_dtype
     x_seq = torch.ones(config.L, dtype=dtype)
-    y_seq, h_seq, a_seq = model(x_seq, detach_at=None if truncate is None else config.L - truncate)
+    y_seq, h_seq, a_seq, z_seq = model(x_seq, detach_at=None if truncate is None else config.L - truncate)
     y_last = y_seq[-1]
     y_true = config.target_for(y_last)  # the seed's y_L - offset unless a fixed target is set
     loss = torch.nn.MSELoss()(y_last, y_true)
@@ -62,7 +64,8 @@ def run(config: Config, truncate: int | None = None) -> Result:
         outputs=y_seq.detach().numpy().copy(),
         target=float(y_true),
         loss=float(loss.detach()),
-        grads={name: _grad(getattr(model, name)) for name in PARAMS},
+        grads={name: _grad(getattr(model, name)) for name in config.params},
+        gates=z_seq.detach().numpy().copy(),
     )
 
 

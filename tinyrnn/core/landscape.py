@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import activations, budget
-from .config import PARAMS, Config, check_config, finite_number, number_list, shown, whole_number
+from . import activations, budget, tangents
+from .config import ALL_PARAMS, Config, check_config, finite_number, number_list, shown, whole_number
 
 MAX_CELLS = 1_000_000  # grid points: the arrays of one step stay ~10 MB each
 
@@ -16,17 +16,18 @@ MAX_CELLS = 1_000_000  # grid points: the arrays of one step stay ~10 MB each
 def landscape(config: Config, x: str, y: str, x_values, y_values) -> pd.DataFrame:
     """Long form (x, y, loss, grad_x, grad_y): one row per grid point, x varying fastest.
 
-    Parameter x takes x_values and y takes y_values; the other two come from config (wh is
+    Parameter x takes x_values and y takes y_values (two of config.params); the others come from config (wh is
     config.wh_init). The loss is config's: MSE(y_L, target) with config.target set, else the seed's
     MSE(y_L, y_L.detach() - offset), whose target moves with the point: there loss = offset^2 and
     grad = 2*offset*dy_L/dtheta at every cell, so only a fixed target gives a meaningful landscape.
     The gradient is autograd's reverse pass replayed on the whole grid (checkpointed), so every cell is
-    run()'s own number, inf, NaN and exact 0 included; non-finite cells are kept, never dropped.
+    run()'s own number, inf, NaN and exact 0 included; non-finite cells are kept, never dropped. For the gated
+    cell it is carried forward as float64 tangents (tangents.py): autograd's up to rounding.
     x_values, y_values: non-empty 1-D lists of finite numbers within the dtype; len(x_values) x len(y_values)
     x L is at most budget.LANDSCAPE_WORK.
     """
     config = check_config(config)
-    x, y = _check_names(x, y)
+    x, y = _check_names(x, y, config.params)
     xs = number_list("x_values", x_values, config.dtype)
     ys = number_list("y_values", y_values, config.dtype)
     if xs.size * ys.size > MAX_CELLS:
@@ -40,7 +41,7 @@ def landscape(config: Config, x: str, y: str, x_values, y_values) -> pd.DataFram
     gy, gx = np.meshgrid(ys, xs, indexing="ij")
     grid = {x: torch.tensor(gx.reshape(-1), dtype=dtype), y: torch.tensor(gy.reshape(-1), dtype=dtype)}
     with torch.no_grad():
-        loss, grads = _loss_and_grads(config, grid)
+        loss, grads = (_gated_loss_and_grads if config.cell == "gru" else _loss_and_grads)(config, grid)
     return pd.DataFrame({
         "x": gx.reshape(-1), "y": gy.reshape(-1),
         **{k: v.numpy().astype(np.float64) for k, v in (("loss", loss), ("grad_x", grads[x]), ("grad_y", grads[y]))},
@@ -53,7 +54,7 @@ def _loss_and_grads(config: Config, grid: dict) -> tuple[torch.Tensor, dict[str,
     steps only and recomputed segment by segment on the way back: memory ~ 3 sqrt(L) arrays, not L."""
     act, dtype, L = activations.get(config.activation), config.torch_dtype, config.L
     n = next(iter(grid.values())).numel()
-    theta = {p: grid[p] if p in grid else torch.full((n,), config.value_of(p), dtype=dtype) for p in PARAMS}
+    theta = {p: grid[p] if p in grid else torch.full((n,), config.value_of(p), dtype=dtype) for p in config.params}
     h_init, wh, wx, wy = theta["h_init"], theta["wh"], theta["wx"], theta["wy"]
     one = torch.tensor(1.0, dtype=dtype)
     K = max(1, math.isqrt(L))
@@ -90,12 +91,38 @@ def _loss_and_grads(config: Config, grid: dict) -> tuple[torch.Tensor, dict[str,
     return err * err, grads
 
 
-def _check_names(x, y) -> tuple[str, str]:
+def _gated_loss_and_grads(config: Config, grid: dict) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """The gated cell's loss and gradients on the grid: one forward pass with tangents, the last step only."""
+    theta = tangents.settings(config, grid)
+    run = tangents.gated_pass(config, theta, config.L, store=False)
+    h_last, wy = run.H[-1], theta["wy"]
+    out = wy * h_last
+    err = out - config.target_for(out)
+    g = 2.0 * err  # dL/dy_L
+    up = g * wy  # dL/dh_L
+    up64 = up.double()
+    grads = {p: torch.where(up64 == 0, 0.0, up64 * run.D[p][-1]).to(h_last.dtype) for p in tangents.TANGENT_PARAMS}
+    unsafe = tangents.unsafe_cells(run, up[None], {p: v[None] for p, v in grads.items()})[0]
+    cells = torch.nonzero(unsafe, as_tuple=True)[0]
+    chunk = max(1, 2_000_000 // config.L)  # the replay keeps every step of its cells: ~180 MB at most per chunk
+    for start in range(0, cells.numel(), chunk):  # near a special value autograd's own order decides: replay it
+        idx = cells[start:start + chunk]
+        sub = {p: v[idx] for p, v in theta.items()}
+        full = tangents.gated_pass(config, sub, config.L)
+        k = torch.arange(idx.numel())
+        exact = tangents.replay(config, full, sub, up[idx].expand(config.L, -1), torch.full_like(k, config.L), k)
+        for p, v in exact.items():
+            grads[p][idx] = v
+    grads["wy"] = torch.where(run.bad_before, torch.nan, g * h_last)
+    return err * err, grads
+
+
+def _check_names(x, y, params=ALL_PARAMS) -> tuple[str, str]:
     for name, value in (("x", x), ("y", y)):
-        if not isinstance(value, str) or value not in PARAMS:
-            raise ValueError(f"{name}={shown(value)} is not a parameter; choose one of {', '.join(PARAMS)}")
+        if not isinstance(value, str) or value not in params:
+            raise ValueError(f"{name}={shown(value)} is not a parameter; choose one of {', '.join(params)}")
     if x == y:
-        raise ValueError(f"x and y are both {x!r}; choose two different parameters from {', '.join(PARAMS)}")
+        raise ValueError(f"x and y are both {x!r}; choose two different parameters from {', '.join(params)}")
     return x, y
 
 

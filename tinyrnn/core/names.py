@@ -18,6 +18,25 @@ ACTIVATION_WORDS = {  # what each activation is, in one line (the controls' help
     "leaky_relu": "a for a > 0, 0.01*a otherwise: slope 1 or 0.01",
 }
 DTYPE_NAMES = ("float32", "float64")
-PARAMS = ("h_init", "wh", "wy", "wx")  # what gets a gradient; wx is frozen in the model, trainable in train()
+PARAMS = ("h_init", "wh", "wy", "wx")  # the plain cell's: what gets a gradient; wx is frozen in the model, trainable
+# in train()
+CELL_NAMES = ("plain", "gru")
+CELL_WORDS = {  # what each cell is, in one line
+    "plain": "the seed's unit: h_t = act(wh·h_{t-1} + wx·x_t)",
+    "gru": "a gated unit: h_t = (1 − z_t)·h_{t-1} + z_t·act(wh·h_{t-1} + wx·x_t), z_t = sigmoid(wz·h_{t-1} + uz·x_t "
+           "+ bz) the update gate",
+}
+GATE_PARAMS = ("wz", "uz", "bz")  # the gated cell's update gate: its recurrent weight, input weight and bias
+CELL_PARAMS = {"plain": PARAMS, "gru": PARAMS + GATE_PARAMS}  # every parameter of each cell, in display order
+ALL_PARAMS = CELL_PARAMS["gru"]
 # A gradient's name -> the Config field that holds the parameter's starting value (the one place they differ).
-PARAM_FIELDS = {"h_init": "h_init", "wh": "wh_init", "wy": "wy", "wx": "wx"}
+PARAM_FIELDS = {"h_init": "h_init", "wh": "wh_init", "wy": "wy", "wx": "wx", "wz": "wz", "uz": "uz", "bz": "bz"}
+PARAM_MEANINGS = {
+    "h_init": "h_0, the hidden state before the first input",
+    "wh": "recurrent weight: how much of h_{t-1} feeds the next pre-activation (the candidate's, in the gru)",
+    "wx": "input weight: how much of x_t feeds the pre-activation (the candidate's, in the gru)",
+    "wy": "readout weight: y_t = wy*h_t",
+    "wz": "update gate's recurrent weight: how h_{t-1} opens or closes the gate",
+    "uz": "update gate's input weight: how x_t opens or closes the gate",
+    "bz": "update gate's bias: the gate's opening sigmoid(bz) when h_{t-1} = x_t = 0; very negative = keep the past",
+}

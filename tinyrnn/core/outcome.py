@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .config import PARAMS, Config
+from .config import Config
 from .diagnosis import compact, diagnose
 from .engine import run
 
@@ -39,7 +39,7 @@ def outcome(frame: pd.DataFrame, config: Config) -> tuple[str, str]:
                                  f"{compact(last.loss)} here); its gradient only pushes y_L {way}. Fix a target "
                                  "to train towards.")
     if last.grad_norm == 0 and last.loss > 1e-12:
-        reached = config.with_values(**{p: float(last[p]) for p in PARAMS if p in frame.columns})
+        reached = config.with_values(**{p: float(last[p]) for p in config.params if p in frame.columns})
         why = diagnose(run(reached))
         return ("stuck", f"at loss {compact(last.loss)} the gradient is exactly 0, so no learning rate can move it: "
                          f"{why.word} where it stopped ({why.explanation[0].lower()}{why.explanation[1:]})")
@@ -61,10 +61,14 @@ def outcome(frame: pd.DataFrame, config: Config) -> tuple[str, str]:
         return ("still learning", f"the loss went from {compact(first.loss)} to {compact(last.loss)} in {steps} "
                                   f"steps and was {how} at the end ({compact(tail[0])} to {compact(tail[-1])} over "
                                   f"the last {len(tail)} steps): try more steps.")
+    reached = config.with_values(**{p: float(last[p]) for p in config.params if p in frame.columns})
+    why = diagnose(run(reached))
+    cause = (f" Where it stopped the gradient is {why.word}: {why.explanation[0].lower()}{why.explanation[1:]}"
+             if why.word in ("vanishing", "saturated", "underflow") else
+             " Try a larger learning rate, other trained parameters or another start.")
     return ("levelled off", f"the loss went from {compact(first.loss)} to {compact(last.loss)} in {steps} steps but "
                             f"changed by less than 1% over the last {len(tail)} steps (|gradient| now "
-                            f"{compact(last.grad_norm)}): at this step size progress is slow. Try a larger learning "
-                            "rate, other trained parameters or another start.")
+                            f"{compact(last.grad_norm)}): at this step size progress is slow.{cause}")
 
 
 KINDS = ("cannot start", "diverged", "nothing to learn", "moving target", "stuck", "converged", "blowing up",

@@ -7,9 +7,19 @@ import numpy as np
 import pandas as pd
 
 from . import budget
-from .config import L_MAX, PARAMS, Config, check_config, choice, dtype_number, name_list, number_list, whole_number
+from .config import (
+    L_MAX,
+    PARAM_FIELDS,
+    Config,
+    check_config,
+    choice,
+    dtype_number,
+    name_list,
+    number_list,
+    whole_number,
+)
 from .status import STATUSES, classify
-from .sweep import sweep_arrays
+from .sweep import OVER, sweep_arrays
 
 
 def cell_status(arrays: dict, param: str, config: Config) -> np.ndarray:
@@ -24,13 +34,13 @@ def cell_status(arrays: dict, param: str, config: Config) -> np.ndarray:
 def gradient_lines(config: Config, wh_values, L_max: int, params: str | tuple[str, ...]) -> pd.DataFrame:
     """Long form wh_init, L, param, grad, status for a few wh values and one or more params: one sweep call.
 
-    params: one name or a non-empty list of distinct names from PARAMS. The frame has len(wh_values) x L_max x
-    len(params) rows, at most budget.SWEEP_ROWS.
+    params: one name or a non-empty list of distinct names from the cell's params (config.params). The frame has
+    len(wh_values) x L_max x len(params) rows, at most budget.SWEEP_ROWS.
     """
     config = check_config(config)
     wh = number_list("wh_values", wh_values, config.dtype)
     L_max = whole_number("L_max", L_max, 1, L_MAX)
-    params = name_list("params", params, PARAMS, allow_str=True)
+    params = name_list("params", params, config.params, allow_str=True)
     budget.check(budget.sweep_rows(wh.size, L_max, len(params)), budget.SWEEP_ROWS,
                  f"the frame's len(wh_values) x L_max x len(params) = {wh.size} x {L_max} x {len(params)} rows",
                  "use fewer wh values, a smaller L_max or fewer params")
@@ -52,11 +62,15 @@ def _mode(codes: np.ndarray, axis: int) -> np.ndarray:
     return counts.argmax(axis=-1)
 
 
-def phase_diagram(config: Config, span: float, res: int, param: str, display_max: int = 100) -> dict:
-    """log10 |dL/dparam| over wh in [-span, span] x L in 1..res, computed at res x res by one sweep call.
+def phase_diagram(config: Config, span: float, res: int, param: str, display_max: int = 100,
+                  over: str = "wh") -> dict:
+    """log10 |dL/dparam| over wh (or the gated cell's bz: over="bz") in [-span, span] x L in 1..res, computed at
+    res x res by one sweep call.
 
     span: a finite number > 0 (within the dtype); res: 1 to L_MAX, within budget.SWEEP_CELLS (res^2) and
-    budget.FORWARD_WORK (res^3); param: one of PARAMS; display_max: 1 to L_MAX.
+    budget.FORWARD_WORK (res^3); param: one of the cell's params; display_max: 1 to L_MAX; over: "wh", or "bz"
+    for the gru. The cells' columns are {over}_lo, {over}_hi, L_lo, L_hi, log10, status; the boundary's are
+    the swept field (wh_init or bz) and L.
 
     Drawn at most display_max x display_max: larger grids are shown as k x k blocks holding the median of their
     finite cells and their most common status (the caption says so). A side with no
@@ -67,13 +81,14 @@ def phase_diagram(config: Config, span: float, res: int, param: str, display_max
     if span <= 0:
         raise ValueError(f"span={span!r} must be > 0: wh runs over [-span, span]")
     res = whole_number("res", res, 1, L_MAX)
-    param = choice("param", param, PARAMS)
+    param = choice("param", param, config.params)
+    over = choice("over", over, OVER[config.cell])
     display_max = whole_number("display_max", display_max, 1, L_MAX)
     budget.check(budget.phase_work(res), budget.SWEEP_CELLS, f"res x res = {res} x {res} cells", "lower res")
     budget.check(budget.forward_work(res, res), budget.FORWARD_WORK, f"res^3 = {res}^3 (the exact replay of special "
                  "cells grows like wh values x L^2)", "lower res")
     wh = np.linspace(-span, span, res)
-    arrays = sweep_arrays(config, wh, res)
+    arrays = sweep_arrays(config, wh, res, over=over)
     status = cell_status(arrays, param, config)
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.where(status == "finite", np.log10(np.abs(arrays[param].astype(np.float64))), np.nan)
@@ -89,12 +104,13 @@ def phase_diagram(config: Config, span: float, res: int, param: str, display_max
     wh_edges = -span - step / 2 + np.arange(n_wh + 1) * step * k
     L_edges = 0.5 + np.arange(n_L + 1) * k
     cells = pd.DataFrame({
-        "wh_lo": np.repeat(wh_edges[:-1], n_L), "wh_hi": np.repeat(wh_edges[1:], n_L),
+        f"{over}_lo": np.repeat(wh_edges[:-1], n_L), f"{over}_hi": np.repeat(wh_edges[1:], n_L),
         "L_lo": np.tile(L_edges[:-1], n_wh), "L_hi": np.tile(L_edges[1:], n_wh),
         "log10": logs.reshape(-1), "status": np.array(STATUSES)[codes.reshape(-1)],
     })
-    mean_log_factor = arrays["log10_gain"] / np.arange(1, res + 1)  # log10 of the geometric-mean |wh act'|
-    return {"cells": cells, "boundary": boundary(wh, mean_log_factor), "computed": res, "block": k}
+    mean_log_factor = arrays["log10_gain"] / np.arange(1, res + 1)  # log10 of the geometric-mean |dh_t/dh_{t-1}|
+    edge = boundary(wh, mean_log_factor).rename(columns={"wh_init": PARAM_FIELDS[over]})
+    return {"cells": cells, "boundary": edge, "computed": res, "block": k, "over": over}
 
 
 def _block_size(res: int, display_max: int) -> int:
@@ -111,7 +127,7 @@ def _codes(status: np.ndarray) -> np.ndarray:
 
 
 def boundary(wh: np.ndarray, mean_log_factor: np.ndarray) -> pd.DataFrame:
-    """Where the geometric-mean factor |wh act'| crosses 1, interpolated between neighbouring wh columns."""
+    """Where the geometric-mean factor |dh_t/dh_{t-1}| crosses 1, interpolated between neighbouring wh columns."""
     a, b = mean_log_factor[:-1], mean_log_factor[1:]
     with np.errstate(invalid="ignore"):
         cross = np.isfinite(a) & np.isfinite(b) & (np.sign(a) != np.sign(b))

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import tangents
 from .analysis import Dynamics, dynamics, step_frame
-from .config import PARAMS, Config
+from .config import Config
 from .diagnosis import Diagnosis, diagnose
 from .engine import Result, run
 from .phase import gradient_lines
@@ -43,14 +44,17 @@ class Report:
         diagnosis = diagnose(result, dyn, reference)
         return cls(config=config, result=result, reference=reference, dynamics=dyn,
                    frame=step_frame(result, dyn), grads=graded_gradients(result, diagnosis),
-                   by_length=gradient_lines(config, [config.wh_init], config.L, PARAMS),
+                   by_length=gradient_lines(config, [config.wh_init], config.L, config.params),
                    diagnosis=diagnosis, witnesses=witnesses(result, reference))
 
 
 def graded_gradients(result: Result, diagnosis: Diagnosis) -> pd.DataFrame:
     """The gradients frame with each value's status: exactly 0, underflow, cancelled, inf, NaN or finite."""
     cfg, grads = result.config, result.grads_frame()
-    exact = exact_zeros(cfg.activation, [cfg.wh_init], cfg.wx, cfg.h_init, result.preacts[:, None])
+    if cfg.cell == "gru":
+        exact = tangents.exact_zeros(cfg, result.hidden[:, None], result.preacts[:, None])
+    else:
+        exact = exact_zeros(cfg.activation, [cfg.wh_init], cfg.wx, cfg.h_init, result.preacts[:, None])
     no_signal = diagnosis.word == "no signal"
     zero_is_exact = [bool(exact[p][-1, 0]) or no_signal or (cfg.wy == 0 and p != "wy") for p in grads.param]
     return grads.assign(status=classify(grads.grad, diagnosis.word == "cancelled", np.array(zero_is_exact)))

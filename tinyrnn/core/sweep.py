@@ -7,20 +7,21 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import activations, budget, status
-from .config import L_MAX, PARAMS, Config, check_config, choice, flag, name_list, number_list, whole_number
+from . import activations, budget, status, tangents
+from .config import L_MAX, Config, check_config, choice, flag, name_list, number_list, whole_number
 
 SWEEP_PARAMS = ("h_init", "wh", "wy")
-ALL_PARAMS = PARAMS
 METHODS = ("auto", "forward", "reverse")
+OVER = {"plain": ("wh",), "gru": ("wh", "bz")}  # what a sweep can vary, per cell: the recurrent weight, or the gate's
+# bias (how shut the update gate starts)
 # Below this many element-steps (n * L_max^2) the exact reverse replay is cheap (< ~50 ms; tiny
 # subnormal adjoints make it slower per element than the tangent pass, so it is kept for small grids).
 REPLAY_BUDGET = 1e6
 
 
 def sweep_arrays(config: Config, wh_values, L_max: int, method: str = "auto",
-                 extras: bool = True) -> dict[str, np.ndarray]:
-    """Arrays of shape (len(wh_values), L_max): dL/dtheta for all four params, h, y, loss, log10 gain.
+                 extras: bool = True, over: str = "wh") -> dict[str, np.ndarray]:
+    """Arrays of shape (len(wh_values), L_max): dL/dtheta for every param of the cell, h, y, loss, log10 gain.
 
     Cell (i, L-1) is run(config) with wh_init = wh_values[i] and that L. The forward pass does
     not depend on L, so one pass over t = 1..L_max serves every L; each L's loss differs only
@@ -33,8 +34,15 @@ def sweep_arrays(config: Config, wh_values, L_max: int, method: str = "auto",
     wh_values: a non-empty 1-D list, tuple, range, numpy array or iterator of finite numbers within the
     config's dtype. Work is limited by budget.SWEEP_CELLS, budget.FORWARD_WORK (forward) and budget.REPLAY_WORK
     (reverse), checked before any work.
+
+    The gated cell (config.cell "gru") can also vary its gate bias: over="bz" makes wh_values the bz values (and
+    wh is config.wh_init). Its cells come from one forward pass with float64 tangents (tangents.py): h, y and
+    the loss are run()'s bit for bit, each gradient equals autograd's up to rounding, and where a value is near
+    overflow or underflow autograd's backward is replayed exactly, so inf, NaN and 0 are run()'s (method is not
+    used; len(wh_values) x L_max^2 is at most budget.GATED_WORK).
     """
     config = check_config(config)
+    over = choice("over", over, OVER[config.cell])
     wh_list = number_list("wh_values", wh_values, config.dtype)
     L_max = whole_number("L_max", L_max, 1, L_MAX)
     method = choice("method", method, METHODS)
@@ -42,6 +50,12 @@ def sweep_arrays(config: Config, wh_values, L_max: int, method: str = "auto",
     n = wh_list.size
     budget.check(budget.sweep_work(n, L_max), budget.SWEEP_CELLS,
                  f"len(wh_values) x L_max = {n} x {L_max}", "use fewer wh values or a smaller L_max")
+    if config.cell == "gru":
+        budget.check(budget.forward_work(n, L_max), budget.GATED_WORK,
+                     f"the gated cell's len(wh_values) x L_max^2 = {n} x {L_max}^2 (the exact replay of cells near a "
+                     "special value)", "use fewer values or a smaller L_max")
+        with torch.no_grad():
+            return _gru_sweep(config, over, torch.as_tensor(wh_list, dtype=config.torch_dtype), L_max, extras)
     if method == "reverse":
         budget.check(budget.replay_work(n, L_max), budget.REPLAY_WORK,
                      f"the reverse replay's len(wh_values) x L_max^2 = {n} x {L_max}^2",
@@ -93,12 +107,39 @@ def _sweep(config: Config, wh: torch.Tensor, L_max: int, tangents: bool, extras:
     else:
         grads = _replay(act, wh, H, A, up)
     grads["wy"] = _wy_grad(g, H)
-    out = {p: grads[p].T.numpy() for p in ALL_PARAMS}
+    out = {p: grads[p].T.numpy() for p in config.params}
     if extras:  # what the phase diagram needs besides gradients (sweep()'s frame does not)
         log_gain = torch.cumsum(torch.log10(torch.abs(F.double())), 0)
         exact = status.exact_zeros(config.activation, wh.double().numpy(), config.wx, config.h_init, A.numpy())
         out.update(h=H[1:].T.numpy(), y=Y.T.numpy(), loss=((Y - target) ** 2).T.numpy(),
                    log10_gain=log_gain.T.numpy(), exact_zero={p: z.T for p, z in exact.items()})
+    return out
+
+
+def _gru_sweep(config: Config, over: str, values: torch.Tensor, L_max: int, extras: bool) -> dict[str, np.ndarray]:
+    """The gated cell's cells: one forward pass with tangents (tangents.py), then dL/dtheta = dL/dh_L dh_L/dtheta."""
+    theta = tangents.settings(config, {over: values})
+    run = tangents.gated_pass(config, theta, L_max)
+    wy = theta["wy"]
+    Y = wy * run.H[1:]
+    target = config.target_for(Y)
+    g = 2.0 * (Y - target)  # dL/dy_L, rounded as MSELoss's backward rounds it
+    up = g * wy  # dL/dh_L
+    up64 = up.double()
+    # a zero upstream gives exactly 0, as the reverse pass does, even where a tangent overflowed (0 * inf = NaN)
+    grads = {p: torch.where(up64 == 0, 0.0, up64 * run.D[p]).to(values.dtype) for p in tangents.TANGENT_PARAMS}
+    Ls, cols = torch.nonzero(tangents.unsafe_cells(run, up, grads), as_tuple=True)
+    if Ls.numel():  # near a special value: autograd's own order decides, so replay it there
+        exact = tangents.replay(config, run, theta, up, Ls + 1, cols)
+        for p, v in exact.items():
+            grads[p][Ls, cols] = v
+    grads["wy"] = _wy_grad(g, run.H)
+    out = {p: grads[p].T.numpy() for p in config.params}
+    if extras:
+        exact = tangents.exact_zeros(config, run.H.double(), run.A.double())
+        out.update(h=run.H[1:].T.numpy(), y=Y.T.numpy(), loss=((Y - target) ** 2).T.numpy(),
+                   log10_gain=torch.cumsum(torch.log10(torch.abs(run.F.double())), 0).T.numpy(),
+                   exact_zero={p: z.T for p, z in exact.items()})
     return out
 
 
@@ -263,11 +304,11 @@ def _exact_where_special(act, wh, H, A, S, F, up, grads) -> None:
 def sweep(config: Config, wh_values, L_max: int, params=SWEEP_PARAMS, method: str = "auto") -> pd.DataFrame:
     """Long form (wh_init, L, param, grad): every wh in wh_values, every L in 1..L_max.
 
-    params: a non-empty list of distinct names from PARAMS, in the order the frame lists them. The frame has
-    len(wh_values) x L_max x len(params) rows, at most budget.SWEEP_ROWS.
+    params: a non-empty list of distinct names from the cell's params (config.params), in the order the frame
+    lists them. The frame has len(wh_values) x L_max x len(params) rows, at most budget.SWEEP_ROWS.
     """
     config = check_config(config)
-    params = name_list("params", params, ALL_PARAMS)
+    params = name_list("params", params, config.params)
     wh = number_list("wh_values", wh_values, config.dtype)  # materialised once: an iterator is read here only
     L_max = whole_number("L_max", L_max, 1, L_MAX)
     budget.check(budget.sweep_rows(wh.size, L_max, len(params)), budget.SWEEP_ROWS,

@@ -9,7 +9,7 @@ import pandas as pd
 import torch
 
 from . import budget
-from .config import PARAMS, Config, check_config, choice, name_list, number_list, positive_number, whole_number
+from .config import Config, check_config, choice, name_list, number_list, positive_number, whole_number
 from .model import TinyRNN
 
 CLIP_MODES = ("norm", "value")
@@ -66,7 +66,8 @@ def train(config: Config, *, steps: int, lr: float, clip: float | None = None, c
     on_step(step, row) is called once per row (step 0 included), e.g. for a progress bar.
 
     steps: a whole number 1..MAX_STEPS with L x steps within budget.TRAINING_WORK (checked before any work);
-    lr: a finite number > 0; clip: None or a finite number > 0; params: distinct names from PARAMS.
+    lr: a finite number > 0; clip: None or a finite number > 0; params: distinct names from config.params
+    (the gru's gate wz, uz, bz too).
     """
     params, steps, lr, clip = _check(config, steps, lr, clip, clip_mode, params, on_step)
     model = TinyRNN(config)  # a fresh module per call; its wx is a plain tensor that requires grad
@@ -163,7 +164,7 @@ def _check(config, steps, lr, clip, clip_mode, params, on_step) -> tuple[tuple[s
     steps = whole_number("steps", steps, 1, MAX_STEPS)
     lr = positive_number("lr", lr, config.dtype)
     clip = _check_clip(clip, clip_mode, config.dtype)
-    params = name_list("params", params, PARAMS)
+    params = name_list("params", params, config.params)
     if on_step is not None and not callable(on_step):
         raise ValueError(f"on_step={on_step!r} must be None or a function on_step(step, row)")
     budget.check(budget.training_work(config.L, steps), budget.TRAINING_WORK, f"L x steps = {config.L} x {steps}",

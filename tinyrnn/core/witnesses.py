@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import activations
+from . import activations, cells
 from .config import Config
 from .engine import Result, run
 
@@ -19,7 +19,10 @@ def closed_form(config: Config, reference: Result | None = None) -> dict[str, fl
     """Exact gradients in float64 when the trajectory stays on one linear piece of act, else None.
 
     reference is config's float64 run (computed here when not given): it tells which piece the states are on.
+    The gated cell has none (its gate is a sigmoid at every step): None.
     """
+    if config.cell == "gru":
+        return None
     act = activations.get(config.activation)
     reference = reference or reference_run(config)
     a = reference.preacts.astype(np.float64)
@@ -55,19 +58,16 @@ def finite_difference(config: Config, reference: Result | None = None, rel_step:
     reference = reference or reference_run(config)
     base = reference.config
     dl_dy = 2.0 * (reference.y_last - reference.target)
-    values = {"h_init": base.h_init, "wh": base.wh_init, "wy": base.wy, "wx": base.wx}
+    values = {p: base.value_of(p) for p in base.params}
     eps = {p: rel_step * max(1.0, abs(v)) for p, v in values.items()}
     # One batched pass: column 2i is param i nudged up, column 2i+1 nudged down.
-    batch = {p: torch.full((8,), v, dtype=torch.float64) for p, v in values.items()}
+    batch = {p: torch.full((2 * len(values),), v, dtype=torch.float64) for p, v in values.items()}
     for i, p in enumerate(values):
         batch[p][2 * i] += eps[p]
         batch[p][2 * i + 1] -= eps[p]
-    act = activations.get(config.activation).fn
-    h = batch["h_init"]
-    with torch.no_grad():
-        for _ in range(config.L):
-            h = act(batch["wh"] * h + batch["wx"])
-        y = (batch["wy"] * h).numpy()
+    with torch.no_grad():  # the cell's own step functions (cells.py), x_t = 1 at every step
+        h = cells.run_sequence(base.cell, torch.ones(base.L, dtype=torch.float64), batch, base.activation)[-1]
+        y = cells.readout(h, batch["wy"]).numpy()
     y0 = reference.y_last
     with np.errstate(invalid="ignore", over="ignore"):  # inf - inf is NaN: an overflowed run has no witness
         central = {p: float(dl_dy * (y[2 * i] - y[2 * i + 1]) / (2 * eps[p])) for i, p in enumerate(values)}
