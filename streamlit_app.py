@@ -12,6 +12,9 @@ st.markdown(
     "can shrink to nothing or grow without bound. This lab shrinks the network to one unit and three parameters, "
     "so every number can be shown and checked. Start with the experiment below, then open the **Explorer** to "
     "move the knobs yourself.")
+UNUSED = ("The settings change nothing on this page (the seed experiment below has its own fixed grid); they are kept "
+          "for the Explorer and the other pages.")
+(st.caption if state.presenting() else st.sidebar.caption)(UNUSED)
 widgets.sidebar()
 state.finish_controls(box)
 
@@ -32,15 +35,15 @@ with right:
     table = home.seed_table(seed)
     st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,  # every row, no scroll
                  column_config={c: st.column_config.Column(width="small") for c in table.columns})
-    st.caption("The diagnosis follows the per-step rate: ×0.1 per step is vanishing at every L, ×10 exploding.")
+    st.caption(home.table_caption(table))
     widgets.download(seed, f"seed_experiment_{dtype}.csv", "Download this table (CSV)")
 
 cell = home.cancelled_cell(seed)
 if (cell.status == "cancelled").all():
-    st.error("**That 0.0 at wh_init = 10, L = 10 is not a vanishing gradient.** h_10 = 10¹⁰, and float32 keeps only "
-             "about 7 significant digits, so 10¹⁰ − 1 rounds back to 10¹⁰: the target equals the output, the loss is "
-             "exactly 0, and so is every gradient. Flip **See it in float64** above: the same cell reads 2.0e+10.",
-             icon=":material/error:")
+    st.info("**That 0.0 at wh_init = 10, L = 10 is not a vanishing gradient.** h_10 = 10¹⁰, and float32 keeps only "
+            "about 7 significant digits, so 10¹⁰ − 1 rounds back to 10¹⁰: the target equals the output, the loss is "
+            "exactly 0, and so is every gradient. Flip **See it in float64** above: the same cell reads 2.0e+10.",
+            icon=":material/lightbulb:")
 else:
     st.success(f"**In float64 the cell at wh_init = 10, L = 10 reads {sci(cell.grad.iloc[0])}**: the float32 0.0 "
                "was rounding (float32 numbers near 10¹⁰ are 1024 apart, so 10¹⁰ − 1 rounds to 10¹⁰), not a "
@@ -55,5 +58,7 @@ for page, words in (("explorer", "set wh_init, L, activation and offset; watch e
                     ("compare", "two settings side by side on shared axes"),
                     ("memory", "a bit kept for L steps: when does a gate help?")):
     path, label, _ = state.PAGES[page]
-    st.page_link(path, label=f"**{label.split(':')[0]}**: {words}", query_params=state.settings_for(page),
+    # the name alone is the link and the words go below it: a link's label is cut to one line on a phone
+    st.page_link(path, label=f"**{label.split(':')[0]}**", query_params=state.settings_for(page),
                  icon=":material/arrow_forward:")
+    st.caption(words)

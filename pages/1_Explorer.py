@@ -31,7 +31,7 @@ state.finish_controls(box)
 
 report = cached.report(cfg)
 with said:
-    lesson_sentence(report, {key: st.session_state.get(key) for key in CONTROLS})
+    lesson_sentence(report, {key: st.session_state.get(key, CONTROLS[key].default) for key in CONTROLS})
 with diagnosis:
     d = report.diagnosis
     widgets.banner(ex.SEVERITY[d.word], f"**{d.word.capitalize()}.** {d.explanation}")
@@ -43,16 +43,16 @@ with top[0]:
     widgets.block(ex.trajectory_title(report), ex.trajectory(log), ex.trajectory_data(report, log),
                   ex.trajectory_caption(log), (report.frame, "trajectory.csv", "Download the steps (CSV)"))
 with top[1]:
-    widgets.block(ex.gradient_title(report), ex.gradients(), ex.gradients_data(report), with_bands(
+    widgets.block(ex.gradient_title(report), ex.gradients(cfg.cell), ex.gradients_data(report), with_bands(
                   "How hard the loss pulls on each parameter; colour is the sign. wx is frozen: its gradient is "
                   "shown as if it were trained."))
     widgets.table(ex.gradient_table(report))
 with middle[0]:
-    widgets.block(ex.length_title(report), ex.by_length(), ex.by_length_data(report),
+    widgets.block(ex.length_title(report), ex.by_length(cfg.cell), ex.by_length_data(report),
                   with_bands(ex.length_caption(report)),
                   (report.by_length, "gradient_vs_L.csv", "Download gradient vs L (CSV)"))
 with middle[1]:
-    widgets.block(ex.factor_title(report), ex.factors(), ex.factors_data(report),
+    widgets.block(ex.factor_title(report), ex.factors(cfg.cell), ex.factors_data(report),
                   with_bands(ex.factor_caption(report)))
 with bottom[0]:
     widgets.block(ex.terms_title(report, k), ex.terms(), ex.terms_data(report, k), with_bands(

@@ -21,6 +21,7 @@ params = widgets.widget(CONTROLS["train"], c[1])
 mode = widgets.widget(CONTROLS["clip_mode"], c[2])
 clip = float(widgets.widget(CONTROLS["clip"], c[2]))
 state.finish_controls(box)
+params = training_view.of_this_cell(cfg, params)
 if not params:
     params = list(CONTROLS["train"].default)
     st.warning(f"No parameter was chosen to learn; training {', '.join(params)} instead.", icon=":material/warning:")
@@ -28,7 +29,7 @@ cfg = cfg.replace(target=target)
 steps = training_view.within_budget(cfg.L, steps)
 
 both = training_view.both_runs(cfg, steps, lr, clip, mode, tuple(params))
-training_view.verdicts(both, cfg, lr, tuple(params), clip)
+training_view.verdicts(both, cfg, lr, tuple(params), clip, mode)
 training_view.numbers(both)
 left, right = st.columns(2)
 with left:

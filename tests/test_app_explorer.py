@@ -11,7 +11,8 @@ EXPLORER_CHARTS = ["trajectory", "gradients", "by_length", "factors", "terms"]
 
 
 def config_of(at) -> Config:
-    return config_from({key: at.session_state[key] for key in CONTROLS if CONTROLS[key].page == "model"})
+    return config_from({key: at.session_state[key] for key in CONTROLS
+                        if CONTROLS[key].page == "model" and key in at.session_state})
 
 
 def banner(at) -> str:

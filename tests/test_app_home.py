@@ -54,3 +54,41 @@ def test_bad_link_on_home_warns():
     at = open_page("home", wh="nan")
     assert not at.exception
     assert any("**wh**" in w for w in warnings(at))
+
+
+def test_the_diagnosis_sits_beside_its_setting_and_the_caption_reads_the_column():
+    """Review findings 11 and 20: on a phone the diagnosis column was off-screen; the caption said "×10 exploding"
+    beside a row reading "cancelled"."""
+    for toggle in (False, True):
+        at = open_page("home")
+        at.toggle(key="seed64").set_value(toggle).run()
+        table = at.dataframe[0].value
+        assert list(table.columns)[:3] == ["wh_init", "L", "diagnosis"]
+        caption = next(c.value for c in at.caption if c.value.startswith("The diagnosis column"))
+        for wh, rows in table.groupby("wh_init"):
+            words = set(rows.diagnosis)
+            if len(words) == 1:
+                assert f"(wh_init = {wh:g}) reads {words.pop()} at every L" in caption
+        cancelled = table[table.diagnosis == "cancelled"]
+        assert ("cancelled at L = 10" in caption) == (len(cancelled) == 1) == (not toggle)
+
+
+def test_the_float32_zero_is_a_teaching_note_not_an_error():
+    """Review finding 20: a red error box for a teaching point."""
+    at = open_page("home")
+    assert not at.error
+    assert any("not a vanishing gradient" in i.value for i in at.info)
+
+
+def test_go_further_links_are_short_with_their_words_below():
+    """Review finding 11: on a phone each link's label was cut after one line ("watch ev...")."""
+    at = open_page("home")
+    labels = [link.proto.label for link in at.get("page_link") if link.proto.label.startswith("**")]
+    assert len(labels) == 6 and all(":" not in label and len(label) < 20 for label in labels)
+    assert any("throw plain SGD off a cliff" in c.value for c in at.caption)
+
+
+def test_home_says_the_sidebar_settings_do_not_apply_here():
+    """Review finding 18."""
+    at = open_page("home")
+    assert any("change nothing on this page" in c.value for c in at.sidebar.caption)

@@ -255,8 +255,31 @@ def test_success_title_counts_runs_that_broke():
     t = table([1, 0], [1, 1])
     runs = pd.DataFrame({"cell": ["plain", "plain", "gru", "gru"], "diverged": [False, True, False, False]})
     said = mc.success_title(t, runs)
-    assert "gated cell 10, plain cell 5 (1 stopped on inf or NaN)" in said
+    assert "gated cell 10 of 10 runs, plain cell 5 of 10 runs; 1 of the plain cell's 10 runs turned inf or NaN" in said
     assert "at 2 lengths × 5 seeds = 10 runs each" in said
+
+
+def test_the_pages_words_say_which_cell_broke_and_what_the_top_band_holds():
+    """Review finding 14 (SGD, IRNN, PyTorch gate): "gated cell 11, plain cell 0 (12 stopped on inf or NaN)" did not
+    say whose runs or of how many; the loss caption keyed only the bottom band; the loss title gave a median without
+    the seeds that broke."""
+    at = open_memory(opt="sgd", plain="irnn", gate=PYTORCH_GATE, mL="50")
+    assert not at.exception
+    runs_said = next(m.value for m in at.markdown if "How often each cell learns" in m.value)
+    success = chart(at, "success")[1]["points"]
+    n = int(success.seeds.iloc[0]) * success.L.nunique()
+    for cell, rows in success.groupby("cell", observed=True):
+        assert f"{cell} {int(rows.successes.sum())} of {n} runs" in runs_said
+    assert f"of the plain cell's {n} runs turned inf or NaN" in runs_said
+    loss = values(chart(at, "loss_curves")[1])
+    top = loss[loss.status.isin(["inf", "NaN"])]
+    assert len(top)  # the top band holds marks here ...
+    assert any("top band" in c.value and "inf" in c.value for c in at.caption)  # ... and the caption keys them
+    end = loss[(loss.step == loss.step.max()) & (loss.line != "median")]
+    title = next(m.value for m in at.markdown if m.value.startswith("**Training loss"))
+    for cell, rows in end.groupby("cell", observed=True):
+        k = int(rows.status.isin(["inf", "NaN"]).sum())
+        assert (f"{k} of {len(rows)} seeds ended on inf or NaN" in title) == (k > 0), (cell, title)
 
 
 def test_an_interrupted_run_stops_its_training_and_caches_nothing():

@@ -5,6 +5,7 @@ from app_support import chart, charts, open_page, texts, values, warnings
 
 from tinyrnn.app.lessons import training_preset_values
 from tinyrnn.core import train
+from tinyrnn.core.config import Config
 
 
 def metrics(at) -> dict:
@@ -105,3 +106,54 @@ def test_a_link_asking_for_more_work_than_the_budget_trains_fewer_steps_and_says
 def test_a_link_within_the_budget_is_not_capped():
     at = open_page("training", L="50", steps="500")
     assert not any("capped" in w.value for w in at.warning)
+
+
+def banners(at) -> list[str]:
+    return [e.value for kind in ("error", "warning", "info", "success") for e in getattr(at, kind)]
+
+
+def test_the_rule_of_thumb_counts_what_it_averages():
+    """Review finding 1: the default probe's norms are 20.2, 1.33e4, 0, 0, 0 (stuck), not "5 that diverge"."""
+    at = open_page("training")
+    probe = train.train(Config(activation="relu", wh_init=1.0, L=10, target=2.0), steps=5, lr=0.02)
+    norms = probe.grad_norm.to_numpy()[:5]
+    said = [m.value for m in at.markdown if "rule of thumb" in m.value]
+    assert len(said) == 1
+    assert (norms == 0).sum() == 3 and f"average of the {int((norms > 0).sum())} finite non-zero ones" in said[0]
+    assert "exactly 0 (plain SGD is stuck)" in said[0] and "20.2, 1.33e+04, 0, 0, 0" in said[0]
+    assert "already diverge" not in said[0]
+    at.button(key="train_preset_Exploding TinyRNN").click().run()
+    said = [m.value for m in at.markdown if "rule of thumb" in m.value][0]
+    assert "average of the 2 finite non-zero ones" in said and "inf (plain SGD diverged there)" in said
+
+
+def test_a_clipped_run_hopping_at_lr_times_threshold_is_not_told_to_raise_the_rate():
+    """Review finding 6: the default clipped run zig-zags at the fixed step lr × threshold = 0.02."""
+    at = open_page("training")
+    clipped = [b for b in banners(at) if b.startswith("**clipped SGD")]
+    assert len(clipped) == 1 and "larger learning rate" not in clipped[0]
+    assert "lr × threshold = 0.02" in clipped[0] and "a lower learning rate or threshold" in clipped[0]
+
+
+def test_a_vanished_gradient_is_not_told_to_raise_the_rate():
+    """Review finding 6: /Training?L=2000&steps=1000&wh=0.9 has |gradient| 2.7e-43 and no lr can move it."""
+    at = open_page("training", L="2000", steps="1000", wh="0.9")
+    assert not at.exception
+    ends = [b for b in banners(at) if b.startswith(("**plain SGD", "**clipped SGD"))]
+    assert len(ends) == 2
+    for said in ends:
+        assert "vanished" in said and "no learning rate fixes this" in said and "larger learning rate" not in said
+
+
+@pytest.mark.parametrize("params", [["h_init", "wh", "wy"], ["wh", "wx"]])
+def test_the_parameter_legend_lists_only_what_is_trained_and_overlaps_are_named(params):
+    """Review finding 15: the legend listed wx untrained; h_init and wy coincide at -34.2 without a note."""
+    at = open_page("training", train=params)
+    panels = [c for c in charts(at) if c[0]["usermeta"]["chart"] == "params"]
+    assert len(panels) == 2
+    for spec, data in panels:
+        assert spec["encoding"]["color"]["scale"]["domain"] == params
+        assert sorted(data["main"].param.unique()) == sorted(params)
+    caption = [c.value for c in at.caption if c.value.startswith("Linear scale")][0]
+    if params == ["h_init", "wh", "wy"]:  # plain SGD ends with h_init = wy = -34.2 (one hides the other)
+        assert "in plain SGD h_init and wy coincide" in caption and "one line hides the other" in caption

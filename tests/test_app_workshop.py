@@ -6,6 +6,7 @@ from app_support import chart, charts, open_page, texts, values, warnings
 from tinyrnn import Config, run
 from tinyrnn.app.exercise_list import EXERCISES
 from tinyrnn.app.exercises import answer, closeness
+from tinyrnn.charts.common import BANDS_NOTE
 
 RIGHT = {1: "2e-6", 2: "1.3e5", 3: "the loss itself rounded to 0", 4: "vanish", 5: "exactly 0", 6: "100",
          7: "vanish", 8: "2", 9: "30"}
@@ -103,3 +104,60 @@ def test_bad_compare_links_warn_like_every_page():
     for key in ("b_wh", "b_act", "b_L"):
         assert f"**{key}**" in said
     assert at.session_state["b_wh"] == 1.1  # B's default, as the warning says
+
+
+def test_the_answered_question_stays_open_with_its_answer_and_the_next_opens():
+    """Review finding 8: Enter on a guess collapsed question 1 (its answer unseen) and opened question 2."""
+    at = open_page("exercises")
+    at.number_input(key="g1").set_value(0.5).run()
+    assert not at.exception
+    assert guess_box(at, 1).proto.expanded and guess_box(at, 2).proto.expanded
+    assert answer(1).says in " ".join(w.value for w in guess_box(at, 1).warning)
+    at.radio(key="g3").set_value(RIGHT[3]).run()  # answering a later one moves the open pair along
+    assert guess_box(at, 3).proto.expanded and guess_box(at, 4).proto.expanded
+    assert not guess_box(at, 1).proto.expanded
+    at.run()  # a rerun that changes no guess keeps them
+    assert guess_box(at, 3).proto.expanded
+    at.number_input(key="g9").set_value(30.0).run()  # the last one: the first still unanswered is next
+    assert guess_box(at, 9).proto.expanded and guess_box(at, 2).proto.expanded and not guess_box(at, 3).proto.expanded
+
+
+def test_progress_marks_wrong_answers_apart_from_right_ones():
+    """Review finding 17: a wrong answer was ticked ✓ in the progress line."""
+    at = open_page("exercises", g1=WRONG[1], g2=RIGHT[2], g3=WRONG[3])
+    line = next(m.value for m in at.markdown if m.value.startswith("**Progress"))
+    assert "3 of 9 answered, 1 right" in line and "1✗ 2✓ 3✗ 4·" in line
+
+
+def test_closeness_words_fit_every_guess():
+    """Review finding 17: an exact guess read "Spot on (within 12%)"; the words now give the guess's own error."""
+    truth = answer(1)
+    assert closeness(1, truth.value, truth) == (True, "Exactly the engine's value.")
+    for factor in (1.05, 0.95, 1.12, 0.9):
+        right, words = closeness(1, truth.value * factor, truth)
+        assert right and words == f"Spot on: {100 * abs(factor - 1):.2g}% off.", (factor, words)
+
+
+def test_an_ignored_exercise_number_leaves_the_address_bar():
+    """Review finding 12: ?ex=99 was called ignored yet stayed in the link."""
+    at = open_page("exercises", ex="99", g2="5")
+    assert any("`99`" in w and "ignored" in w for w in warnings(at))
+    assert "ex" not in at.query_params and at.query_params["g2"] == "5"
+    assert open_page("exercises", ex="7").query_params["ex"] == "7"  # a valid one stays
+
+
+def test_the_exercises_say_the_sidebar_settings_do_not_apply():
+    """Review finding 18."""
+    at = open_page("exercises")
+    assert any("change nothing on this page" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("number", [3, 8, 9])
+def test_answer_charts_carry_the_band_key(number):
+    """Review finding 19: exercise 3's chart puts ■ cancelled marks in the = 0 band, with no key to them."""
+    at = open_page("exercises", **{f"g{number}": RIGHT[number]})
+    box = guess_box(at, number)
+    assert any(BANDS_NOTE in c.value for c in box.caption)
+    if number == 3:
+        spec, data = charts(at)[0]
+        assert "cancelled" in set(values(data).status)

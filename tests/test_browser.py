@@ -234,7 +234,7 @@ def test_sweep_resolution_change_redraws_the_diagram(context, server):
     page = open_page(context, server, "/Sweep")
     caption = page.get_by_test_id("stCaptionContainer").filter(has_text="Computed")
     expect(caption).to_contain_text("Computed 200×200 = 40,000 cells")
-    choose_option(page, "grid: N wh_init values × L = 1..N", "100")
+    choose_option(page, "grid: N values × L = 1..N", "100")
     expect(caption).to_contain_text("Computed 100×100 = 10,000 cells")
     wait_for_location(page, "q.get('res') === '100'")
     wait_idle(page, CHARTS["/Sweep"])
@@ -254,6 +254,42 @@ def test_clicking_a_phase_cell_opens_it_in_the_explorer(context, server):
     assert -3 <= wh <= 3 and 1 <= L <= 200, url  # the diagram spans wh_init -3..3 and L = 1..200
     wait_idle(page, CHARTS["/Explorer"])
     expect(slider_value(page, WH)).to_have_text(f"{wh:.2f}")
+    clean(page)
+
+
+@pytest.mark.browser
+def test_choosing_the_gated_cell_shows_its_gate_and_redraws(context, server):
+    page = open_page(context, server, "/Explorer")
+    expect(page.get_by_role("slider", name="bz: the gate's bias")).to_have_count(0)
+    choose_option(page, "cell", "gru")
+    wait_for_location(page, "q.get('cell') === 'gru'")
+    expect(page.get_by_role("slider", name="bz: the gate's bias")).to_have_count(1)
+    expect(page.get_by_text("gated: an update gate (GRU-style)")).to_be_visible()
+    expect(banner(page, "The update gate writes z = 0.5")).to_have_count(1)
+    wait_idle(page, CHARTS["/Explorer"])
+    thumb = page.get_by_role("slider", name="bz: the gate's bias")
+    thumb.focus()
+    for _ in range(3):
+        thumb.press("ArrowLeft")
+    wait_for_location(page, "q.get('bz') === '-0.3'")
+    expect(banner(page, "The update gate writes z = 0.426")).to_have_count(1)  # sigmoid(-0.3) = 0.4256
+    wait_idle(page, CHARTS["/Explorer"])
+    clean(page)
+
+
+@pytest.mark.browser
+def test_clicking_the_gate_bias_phase_diagram_opens_that_bz_in_the_explorer(context, server):
+    page = open_page(context, server, "/Sweep?cell=gru&act=tanh&wh=0.5&over=bz&res=100")
+    heat = page.locator(CHART).nth(1)
+    heat.scroll_into_view_if_needed()
+    box = heat.locator("canvas, svg.marks").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    expect(heading(page, EXPLORER_H1)).to_be_visible()
+    url = wait_for_location(page, "p === '/Explorer' && q.has('bz') && q.has('L')")
+    bz, L = float(re.search(r"bz=([-0-9.]+)", url).group(1)), int(re.search(r"L=(\d+)", url).group(1))
+    assert -3 <= bz <= 0 and 1 <= L <= 100, url  # the left part of a diagram over bz in -3..3, L = 1..100
+    wait_idle(page, CHARTS["/Explorer"])
+    expect(slider_value(page, "bz: the gate's bias")).to_have_text(f"{bz:.1f}")
     clean(page)
 
 

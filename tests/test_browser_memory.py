@@ -11,6 +11,7 @@ from browser_support import (
     chromium,
     require_browser,
     streamlit_server,
+    wait_for_location,
     wait_idle,
     watch,
 )
@@ -66,7 +67,9 @@ def test_memory_page_draws_and_redraws_in_place_when_the_gate_changes(browser, s
         said, title = text_of(page, SENTENCE), text_of(page, TITLE_B)
         assert all(before), before  # every chart drew something
         page.evaluate(COUNT_EMBEDS_JS)
-        choose_option(page, GATE, "PyTorch default: bz ~ U(−1, 1)")
+        choose_option(page, GATE, "pytorch")  # the link's word; a caption says what it means
+        expect(page.get_by_text("PyTorch default: bz ~ U(−1, 1)")).to_be_visible()
+        wait_for_location(page, "q.get('gate') === 'pytorch'")  # the short word in the link, never the label
         # the title of (b) is computed from the new numbers: it changes once the new setting has trained
         page.wait_for_function("old => ![...document.querySelectorAll('p strong')].some(e => e.textContent === old)",
                                arg=title)

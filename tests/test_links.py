@@ -22,7 +22,9 @@ def test_every_control_accepts_its_own_default():
 
 @pytest.mark.parametrize("key, raw, fragment, used", [
     ("wh", ["abc"], "is not a number", 1.0), ("wh", ["nan"], "is not a number", 1.0),
-    ("wh", ["1e9"], "out of range", 1.0), ("L", ["2.5"], "not a whole number", 10), ("L", ["0"], "out of range", 10),
+    ("wh", ["1e9"], "out of range", 1.0), ("wh", ["1e400"], "out of range", 1.0),
+    ("wh", ["-1e999"], "out of range", 1.0), ("cell", ["lstm"], "not one of the choices", "plain"),
+    ("bz", ["-9"], "out of range", 0.0), ("L", ["2.5"], "not a whole number", 10), ("L", ["0"], "out of range", 10),
     ("act", ["softplus"], "not one of the choices", "relu"), ("log", ["yes"], "not true or false", True),
     ("log", [" false"], "not true or false", True), ("compare", ["TRUE "], "not true or false", False),
     ("wh", ["1_0"], "is not a number", 1.0), ("wh", ["٣"], "is not a number", 1.0),
@@ -77,13 +79,15 @@ def test_other_pages_settings_are_named_as_such():
 
 
 def test_a_page_url_holds_only_its_own_settings():
-    assert set(page_keys("home")) == {"wh", "L", "act", "offset", "h0", "wy", "wx", "dtype"}
+    assert set(page_keys("home")) == {"wh", "L", "act", "offset", "h0", "wy", "wx", "dtype", "cell", "bz", "wz", "uz"}
     assert "clip" in page_keys("training") and "clip" not in page_keys("sweep")
 
 
 def test_one_vocabulary_from_url_keys_to_config_fields_and_back():
     cfg = Config(wh_init=2.5, L=7, activation="tanh", offset=-0.5, h_init=0.3, wy=2.0, wx=0.1, dtype="float64")
     assert config_from(values_from(cfg)) == cfg
+    gated = Config(cell="gru", bz=-4.0, wz=0.5, uz=-1.2)
+    assert config_from(values_from(gated)) == gated
     assert values_from(Config(h_init=0.6224593312018546))["h0"] == 0.62  # rounded as the slider shows it
 
 

@@ -34,10 +34,10 @@ def lines(cfg: Config, whs: tuple[float, ...], param: str) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def phase(cfg: Config, span: float, res: int, param: str, display_max: int = 100) -> dict:
-    """The phase diagram over wh_init in [-span, span] x L = 1..res, and how long it took (seconds)."""
+def phase(cfg: Config, span: float, res: int, param: str, display_max: int = 100, over: str = "wh") -> dict:
+    """The phase diagram over wh_init (or the gate's bz) in [-span, span] x L = 1..res, and its time (seconds)."""
     start = time.perf_counter()
-    out = phase_diagram(cfg, span, res, param, display_max)
+    out = phase_diagram(cfg, span, res, param, display_max, over)
     return {**out, "seconds": time.perf_counter() - start}
 
 

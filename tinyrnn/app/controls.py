@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..core.names import ACTIVATION_NAMES, ACTIVATION_WORDS, DTYPE_NAMES, L_MAX, PARAMS
+from ..core.names import (
+    ACTIVATION_NAMES,
+    ACTIVATION_WORDS,
+    ALL_PARAMS,
+    CELL_NAMES,
+    CELL_WORDS,
+    DTYPE_NAMES,
+    GATE_PARAMS,
+    L_MAX,
+    PARAM_MEANINGS,
+)
 from .exercise_list import EXERCISES
 
 MODEL = "model"  # controls every page shows (the sidebar); the others belong to one page
@@ -81,6 +91,17 @@ CONTROLS = _controls(
             hi=5.0, step=0.05),
     Control("dtype", "number format", "choice", "float32", field="dtype", options=DTYPE_NAMES,
             help="float32 has ~7 significant digits; float64 ~16."),
+    Control("cell", "cell", "choice", "plain", field="cell", options=CELL_NAMES,
+            labels=("plain: the seed's unit", "gated: an update gate (GRU-style)"),
+            help="  \n".join(f"**{name}**: {words}" for name, words in CELL_WORDS.items())
+                 + "  \nThe gated unit's step factor starts from the kept share 1 − z_t, so a mostly closed gate "
+                   "(z_t near 0) passes the gradient back almost unchanged."),
+    Control("bz", "bz: the gate's bias", "float", 0.0, field="bz", lo=-8.0, hi=8.0, step=0.1,
+            help=PARAM_MEANINGS["bz"] + ". bz = −4 opens the gate to sigmoid(−4) = 0.018 when wz·h + uz·x = 0."),
+    Control("wz", "wz: the gate's recurrent weight", "float", 0.0, field="wz", lo=-5.0, hi=5.0, step=0.1,
+            help=PARAM_MEANINGS["wz"]),
+    Control("uz", "uz: the gate's input weight", "float", 0.0, field="uz", lo=-5.0, hi=5.0, step=0.1,
+            help=PARAM_MEANINGS["uz"]),
     # the Explorer
     Control("log", "log scale for h_t", "bool", True, page="explorer"),
     Control("k", "truncated BPTT: backprop through the last k steps", "int", 3, page="explorer", lo=1, hi=L_MAX,
@@ -89,12 +110,17 @@ CONTROLS = _controls(
     # the Sweep page
     Control("whs", "wh_init values (comma-separated, up to 8)", "text", "0.1, 1, 10", page="sweep",
             help="Numbers between -12 and 12, separated by commas, e.g. 0.1, 0.9, 1, 1.1, 10"),
-    Control("param", "gradient of", "choice", "h_init", page="sweep", options=("h_init", "wh", "wy")),
-    Control("span", "wh_init range ±", "choice", "3", page="sweep", options=("1.5", "3", "6", "12"), numeric=True),
-    Control("res", "grid: N wh_init values × L = 1..N", "choice", "200", page="sweep",
+    Control("param", "gradient of", "choice", "h_init", page="sweep", options=("h_init", "wh", "wy") + GATE_PARAMS,
+            help="wz, uz and bz belong to the gated cell: choose it in the sidebar."),
+    Control("over", "phase diagram across", "choice", "wh", page="sweep", options=("wh", "bz"),
+            labels=("wh_init, the recurrent weight", "bz, the gate's bias (gated cell)")),
+    Control("span", "range ±", "choice", "3", page="sweep", options=("1.5", "3", "6", "12"), numeric=True,
+            help="The phase diagram's horizontal axis runs from −span to +span (of wh_init, or of bz)."),
+    Control("res", "grid: N values × L = 1..N", "choice", "200", page="sweep",
             options=("50", "100", "200", "400", "800"), numeric=True,
-            help="N sets both the wh_init resolution and the longest L. Computed in full; drawn at most 100 x 100 "
-                 "(larger grids are shown as blocks, so the browser redraws in under a second)."),
+            help="N sets both the horizontal resolution and the longest L. Computed in full; drawn at most 100 x 100 "
+                 "(larger grids are shown as blocks, so the browser redraws in under a second). The gated cell "
+                 "goes up to 400 (its exact replay of special values costs more)."),
     Control("compare", "float32 and float64 side by side", "bool", False, page="sweep"),
     # the Training page
     Control("target", "fixed target for y_L", "float", 2.0, page="training", lo=-5.0, hi=5.0, step=0.05,
@@ -108,10 +134,12 @@ CONTROLS = _controls(
                  "value: clamp each component to ±threshold."),
     Control("clip", "clipping threshold", "choice", "1", page="training", numeric=True,
             options=("0.01", "0.1", "0.5", "1", "2", "5", "10", "100", "1000")),
-    Control("train", "parameters that learn", "multi", ["h_init", "wh", "wy"], page="training", options=PARAMS),
+    Control("train", "parameters that learn", "multi", ["h_init", "wh", "wy"], page="training", options=ALL_PARAMS,
+            help="wz, uz and bz belong to the gated cell: choose it in the sidebar."),
 )
 
 MODEL_KEYS = tuple(k for k, c in CONTROLS.items() if c.page == MODEL)
+GATE_KEYS = ("bz", "wz", "uz")  # the model controls only the gated cell reads (drawn only when it is chosen)
 FIELD_OF = {k: CONTROLS[k].field for k in MODEL_KEYS}  # URL key -> Config field
 
 # The Compare page's second setting, B: the model's controls again, keys prefixed b_ (A is the sidebar's).

@@ -90,9 +90,11 @@ def closeness(number: int, guess, truth: Answer) -> tuple[bool, str]:
         return off <= 5, ("Within 5 points." if off <= 5 else f"Off by {off:.3g} percentage points.")
     if guess == 0 or (guess < 0) != (value < 0):
         return False, f"The engine's answer is {compact(value)}: " + ("not 0." if guess == 0 else "the sign differs.")
+    if guess == value:
+        return True, "Exactly the engine's value."
     orders = abs(math.log10(abs(guess)) - math.log10(abs(value)))
-    if orders < 0.05:
-        return True, "Spot on (within 12%)."
+    if orders < 0.05:  # within a factor of 10^0.05 = 1.12 either way
+        return True, f"Spot on: {100 * abs(guess - value) / abs(value):.2g}% off."
     if orders < 0.5:
         return True, f"Close: within a factor of {10 ** orders:.2g}."
     return False, f"Off by {orders:.1f} orders of magnitude (a factor of {compact(10 ** orders)})."

@@ -30,6 +30,18 @@ def _fixed_point(r) -> str:
             f"{compact(r.result.grads['wy'])} (it reads h_L directly).")
 
 
+def _gate(r) -> str:
+    from ..core.diagnosis import diagnose  # torch-heavy: imported when the lesson is shown
+    from ..core.engine import run  # torch-heavy too (this module stays importable without torch: links, CLI)
+
+    plain = run(r.config.replace(cell="plain"))
+    z = float(r.result.gates.mean())
+    return (f"The gate is mostly closed (z = {z:.3g}), so each step keeps 1 − z = {1 - z:.3g} of h_(t-1), and of "
+            f"the gradient: ×{compact(r.diagnosis.mean_factor)} per step, and after {r.config.L} steps dL/dh_init = "
+            f"{compact(r.result.grads['h_init'])}. The same tanh unit without its gate (cell: plain) multiplies by "
+            f"{compact(diagnose(plain).mean_factor)} per step: dL/dh_init = {compact(plain.grads['h_init'])}.")
+
+
 LESSONS = {lesson.slug: lesson for lesson in (
     Lesson("vanishing", "Vanishing", {"wh": 0.1, "L": 10},
            lambda r: f"Each step multiplies the gradient by {compact(r.diagnosis.mean_factor)}: after "
@@ -46,11 +58,13 @@ LESSONS = {lesson.slug: lesson for lesson in (
     Lesson("cancellation", "float32 zero", {"wh": 10.0, "L": 10},
            lambda r: f"dL/dh_init is exactly {compact(r.result.grads['h_init'])}, yet nothing vanished: "
                      f"y_L = {compact(r.result.y_last)} and y_L − 1 are the same float32, so the loss is 0. "
-                     f"Switch the number format to float64 to see {compact(r.reference.grads['h_init'])}."),
+                     f"Set the **number format** to float64 (in the sidebar it is under **Advanced**) to see "
+                     f"{compact(r.reference.grads['h_init'])}."),
     Lesson("fixed-point", "tanh fixed point", {"wh": 1.5, "L": 50, "act": "tanh"}, _fixed_point),
     Lesson("dead-relu", "Dead relu", {"wh": -0.5, "L": 10},
            lambda r: f"A negative wh makes a_1 = {r.result.preacts[0]:.3g} < 0: relu outputs exactly 0 with "
                      "slope 0, so no gradient flows back. This 0 is exact, not rounding."),
+    Lesson("gate", "A closed gate", {"cell": "gru", "act": "tanh", "wh": 0.5, "L": 50, "bz": -4.0}, _gate),
 )}
 
 

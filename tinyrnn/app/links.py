@@ -94,6 +94,8 @@ def _parse(control: Control, raw: str) -> tuple[object, str | None]:
         return (raw, None) if raw in control.options else (None, "is not one of the choices")
     number = parse_number(raw)
     if number is None:
+        if NUMBER.fullmatch(raw):  # written as a number, but beyond float range (1e400)
+            return None, "is out of range"
         return None, "is not a number (write it like 1.5, -2 or 1e-3)"
     if not control.lo <= number <= control.hi:
         return None, "is out of range"
@@ -157,6 +159,8 @@ def judge_link(query: dict[str, list[str]], page_keys: tuple[str, ...],
 def message(verdict: Verdict) -> str:
     """A warning in plain words (Markdown: our words bold, the link's text as literals)."""
     control = CONTROLS[verdict.key]
+    if verdict.use is None:  # a guess or a pick the link could not read: the widget stays empty
+        return f"Link parameter **{control.key}** {verdict.problem}; allowed: {control.allowed()}. Left empty."
     used = verdict.use if not isinstance(verdict.use, list) else ", ".join(verdict.use) or "none"
     return (f"Link parameter **{control.key}** {verdict.problem}; allowed: {control.allowed()}. "
             f"Using **{used}**.")

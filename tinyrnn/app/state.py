@@ -62,7 +62,7 @@ PAGE_EXTRAS = {"explorer": {"lesson": tuple(LESSONS)},  # link parameters a page
 # Presenter view: larger type, less chrome, so a projector at 1024x768 and 150% zoom shows the charts at once.
 PRESENTER_CSS = """<style>
   .stApp { font-size: 1.15rem; }
-  [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-left: 1.5rem; padding-right: 1.5rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; padding-left: 1.5rem; padding-right: 1.5rem; }
   h1 { font-size: 1.9rem !important; padding-top: 0 !important; }
   [data-testid="stCaptionContainer"] { font-size: 0.95rem; }
 </style>"""
@@ -176,4 +176,7 @@ def follow_go_to() -> None:
     """Call at the top of a page that offers go_to: switch page if a callback asked for it."""
     target = st.session_state.pop("_go_to", None)
     if target:
-        st.switch_page(PAGES[target][0])
+        # query_params={} replaces the old page's parameters: switch_page's default (None) clears them with a check
+        # that refuses once any is bound to a widget (every link with settings); the new page's widgets then write
+        # their own into the address bar
+        st.switch_page(PAGES[target][0], query_params={})

@@ -36,9 +36,10 @@ def parse_wh_list(text: str, lo: float = -12.0, hi: float = 12.0) -> tuple[list[
     return values, problems
 
 
-def cell_center(point: dict) -> tuple[float, int]:
-    """A clicked phase-diagram cell (its wh/L bounds) -> the (wh_init, L) it stands for, as the sliders hold them."""
-    wh, L = CONTROLS["wh"], CONTROLS["L"]
-    centre = min(max((float(point["wh_lo"]) + float(point["wh_hi"])) / 2, wh.lo), wh.hi)
+def cell_center(point: dict, over: str = "wh") -> tuple[float, int]:
+    """A clicked phase-diagram cell (its bounds across and in L) -> the (value, L) it stands for, as the sliders
+    hold them; over is what the diagram runs across: wh (wh_init) or bz (the gate's bias)."""
+    across, L = CONTROLS[over], CONTROLS["L"]
+    centre = min(max((float(point[f"{over}_lo"]) + float(point[f"{over}_hi"])) / 2, across.lo), across.hi)
     length = int(min(max(round((float(point["L_lo"]) + float(point["L_hi"])) / 2), L.lo), L.hi))
-    return shown(wh, centre), length
+    return shown(across, centre), length

@@ -38,23 +38,41 @@ def trained(cfg: Config, steps: int, lr: float, clip: float | None, clip_mode: s
         _progress.report = None
 
 
+def _norm(x: float) -> str:
+    return "NaN" if np.isnan(x) else f"{x:.3g}"
+
+
 @functools.lru_cache(maxsize=64)
 def clip_heuristic(cfg: Config, lr: float, params: tuple, clip: float) -> str:
     """Pascanu et al.'s rule of thumb for the threshold, in words, with when it means nothing (cached like trained).
 
     The paper takes the average norm over a sufficiently large number of unclipped updates and suggests half to
-    ten times that; the lab probes 5 updates, so it says so, and says when those 5 already diverge.
+    ten times that; the lab probes 5 updates, so it says so. When those norms jump, hit exactly 0 (plain SGD is
+    stuck) or inf/NaN (it diverged), it lists them and says which of them the average counts.
     """
     probe = train.train(cfg, steps=5, lr=lr, params=params)
-    norms = probe.grad_norm.to_numpy()[:5]
-    finite = norms[np.isfinite(norms) & (norms > 0)]
+    norms, steps = probe.grad_norm.to_numpy()[:5], probe.step.to_numpy()[:5]
+    counted = np.isfinite(norms) & (norms > 0)
+    finite = norms[counted]
+    listed = ", ".join(_norm(x) for x in norms)
+    rule = "Pascanu et al.'s rule of thumb (half to ten times the average unclipped norm)"
+    why = []
+    if finite.size > 1 and finite.max() / finite.min() > 100:
+        why.append(f"they change {finite.max() / finite.min():.3g}-fold")
+    if (norms == 0).any():
+        why.append(f"from step {int(steps[norms == 0][0])} the gradient is exactly 0 (plain SGD is stuck)")
+    if not np.isfinite(norms).all():
+        bad = ~np.isfinite(norms)
+        why.append(f"at step {int(steps[bad][0])} it is {_norm(norms[bad][0])} (plain SGD diverged there)")
+    seen = f"plain SGD's gradient norms at steps 0 to {int(steps[-1])} are {listed}" if len(norms) > 1 else \
+        f"plain SGD's gradient norm at step 0 is {listed}"
     if finite.size == 0:
-        return "Pascanu et al.'s rule of thumb has nothing to average here: no finite non-zero gradient norm."
-    spread = finite.max() / finite.min()
-    if finite.size < norms.size or spread > 100:
-        return (f"Pascanu et al.'s rule of thumb (half to ten times the average unclipped norm) means nothing here: "
-                f"the first {norms.size} unclipped updates already diverge (norms from {finite.min():.3g} to "
-                f"{finite.max():.3g}), so their average ({finite.mean():.3g}) only says that plain SGD blows up. "
+        return (f"{rule} has nothing to average here: {seen}; "
+                f"{'; '.join(why)}. You chose {clip:g}.")
+    if why:
+        return (f"{rule} means nothing here: {seen}; "
+                f"{'; '.join(why)}. The average of the {finite.size} finite non-zero "
+                f"{'ones' if finite.size > 1 else 'one'} ({finite.mean():.3g}) says nothing about a threshold. "
                 f"You chose {clip:g}.")
     mean = finite.mean()
     return (f"Pascanu et al. suggest half to ten times the average unclipped norm over many updates; over the "

@@ -11,6 +11,7 @@ from ..core.config import Config
 from ..core.landscape import landscape, window
 from ..core.outcome import outcome
 from . import widgets
+from .controls import CONTROLS
 from .lessons import training_preset_values
 from .state import apply_values
 from .training_runs import clip_heuristic, trained
@@ -26,6 +27,15 @@ def preset_buttons() -> None:
         col.button(name, key=f"train_preset_{name}", on_click=apply_values, args=(training_preset_values(name),),
                    width="stretch")
         col.caption(preset["description"])
+
+
+def of_this_cell(cfg: Config, params: list[str]) -> list[str]:
+    """The chosen parameters this cell has, saying which were left out (the plain cell has no gate to train)."""
+    missing = [p for p in params if p not in cfg.params]
+    if missing:
+        st.info(f"{', '.join(missing)} belong{'s' if len(missing) == 1 else ''} to the gated cell's gate (choose the "
+                "gated cell in the sidebar): not trained here.", icon=":material/info:")
+    return [p for p in params if p in cfg.params]
 
 
 def within_budget(L: int, steps: int) -> int:
@@ -52,15 +62,16 @@ def both_runs(cfg: Config, steps: int, lr: float, clip: float, mode: str, params
 
 
 SEVERITY = {"cannot start": "error", "diverged": "error", "blowing up": "error", "stuck": "warn",
-            "oscillating": "warn", "levelled off": "warn", "converged": "ok"}  # other kinds: info
+            "oscillating": "warn", "vanished": "warn", "levelled off": "warn", "converged": "ok"}  # others: info
+LARGEST_LR = max(float(o) for o in CONTROLS["lr"].options)  # what "no learning rate here" reaches
 
 
-def verdicts(both: pd.DataFrame, cfg: Config, lr: float, params: tuple, clip: float) -> None:
+def verdicts(both: pd.DataFrame, cfg: Config, lr: float, params: tuple, clip: float, mode: str) -> None:
     """The heuristic's advice with its caveat, then how each run ended."""
     st.markdown(clip_heuristic(cfg, lr, params, clip))
     for label in tc.RUNS:
         run_frame = both[both.run == label]
-        kind, sentence = outcome(run_frame, cfg)
+        kind, sentence = outcome(run_frame, cfg, lr, clip if label == "clipped SGD" else None, mode, LARGEST_LR)
         fix = (" Clipping (the run beside it) or a smaller learning rate bounds every step." if label == "plain SGD"
                else " Lower the threshold or the learning rate.")
         advice = {"diverged": fix, "blowing up": fix}
@@ -107,6 +118,7 @@ def parameter_panels(both: pd.DataFrame, trained: list[str]) -> None:
     for column, label in zip(st.columns(2), tc.RUNS, strict=True):
         with column:
             st.markdown(label)
-            widgets.draw(tc.params(), tc.params_data(both[both.run == label], trained), key=f"params_{label}")
-    st.caption("Linear scale; a run that stopped on inf or NaN ends where it stopped.")
+            widgets.draw(tc.params(tuple(trained)), tc.params_data(both[both.run == label], trained),
+                         key=f"params_{label}")
+    st.caption(tc.params_caption(both, trained))
     widgets.download(both, "training_runs.csv", "Download both runs (CSV)")

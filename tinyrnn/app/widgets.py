@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..charts.common import with_data
 from . import links
-from .controls import CONTROLS, MODEL_KEYS, Control, config_from, lengths
+from .controls import CONTROLS, GATE_KEYS, MODEL_KEYS, Control, config_from, lengths
 from .state import fixed_value, page_links, presenting, read_view, remember
 
 BANNER = {"ok": st.success, "info": st.info, "warn": st.warning, "error": st.error}
@@ -27,9 +27,12 @@ def widget(control: Control, where=st):
         return value
     common = {"key": control.key, "bind": "query-params", "help": control.help or None}
     if control.kind == "choice":
-        shown_as = dict(zip(control.options, control.labels, strict=True)) if control.labels else {}
+        # A URL-bound selectbox writes what it displays into the link, so it shows the short option (the link's
+        # word) and a caption below says what the option means.
         value = where.selectbox(control.label, control.options, index=control.options.index(control.default),
-                                format_func=lambda option: shown_as.get(option, option), **common)
+                                **common)
+        if control.labels:
+            where.caption(dict(zip(control.options, control.labels, strict=True))[value])
     elif control.kind == "bool":
         value = where.toggle(control.label, value=control.default, **common)
     elif control.kind == "text":
@@ -60,15 +63,26 @@ def widget(control: Control, where=st):
 
 
 def model_controls(where=st.sidebar, prefix: str = ""):
-    """The model's controls (the main four, then an 'advanced' expander) and the Config they describe.
+    """The model's controls (the main four and the cell, then an 'advanced' expander) and the Config they describe.
 
-    prefix "b_" draws the Compare page's second setting. Controls the link hides are named, with their values.
+    prefix "b_" draws the Compare page's second setting. The gate's controls appear only for the gated cell (the
+    plain cell has no gate). Controls the link hides are named, with their values.
     """
-    values = {k: widget(CONTROLS[prefix + k], where) for k in ("wh", "L", "act", "offset")}
-    with where.expander("Advanced: h_init, wy, wx, number format"):
-        values.update({k: widget(CONTROLS[prefix + k]) for k in MODEL_KEYS if k not in values})
+    main = ("wh", "L", "act", "offset", "cell")
+    values = {k: widget(CONTROLS[prefix + k], where) for k in main}
+    gated = values["cell"] == "gru"
+    if gated:
+        values["bz"] = widget(CONTROLS[prefix + "bz"], where)
+    label = "Advanced: h_init, wy, wx, " + ("the gate's wz and uz, " if gated else "") + "number format"
+    with where.expander(label):
+        values.update({k: widget(CONTROLS[prefix + k]) for k in model_keys(gated) if k not in values})
     fixed_note(where, prefix)
     return config_from({prefix + k: v for k, v in values.items()}, prefix)
+
+
+def model_keys(gated: bool) -> tuple[str, ...]:
+    """The model controls a page draws: the gate's only for the gated cell."""
+    return MODEL_KEYS if gated else tuple(k for k in MODEL_KEYS if k not in GATE_KEYS)
 
 
 def fixed_note(where, prefix: str) -> None:
@@ -87,10 +101,11 @@ def sidebar():
     if presenting():
         with st.sidebar:
             page_links()
-        shown_keys = [k for k in MODEL_KEYS if k not in read_view(st.session_state["_page"])["hidden"]]
+        keys = model_keys(st.session_state.get("cell", CONTROLS["cell"].default) == "gru")
+        shown_keys = [k for k in keys if k not in read_view(st.session_state["_page"])["hidden"]]
         columns = st.columns(max(len(shown_keys), 1))
         values = {k: widget(CONTROLS[k], columns[i]) for i, k in enumerate(shown_keys)}
-        values.update({k: widget(CONTROLS[k]) for k in MODEL_KEYS if k not in values})  # hidden: fixed values
+        values.update({k: widget(CONTROLS[k]) for k in keys if k not in values})  # hidden: fixed values
         fixed_note(st, "")
         return config_from(values)
     with st.sidebar:

@@ -28,8 +28,22 @@ schemapi.disable_debug_mode()
 BLUE, VERMILLION, GREEN, PURPLE = "#3182BD", "#D55E00", "#009E73", "#CC79A7"  # blue: Okabe-Ito's, lighter
 GREY = "#8C8C8C"  # neutral marks and rules: 3.2:1 on white, 5.5:1 on the dark background
 PARAMS = ("h_init", "wh", "wy", "wx")
-PARAM_COLORS = alt.Scale(domain=list(PARAMS), range=[BLUE, VERMILLION, GREEN, PURPLE])
-PARAM_DASHES = alt.Scale(domain=list(PARAMS), range=[[1, 0], [8, 4], [2, 3], [10, 3, 2, 3]])
+# Each parameter's colour and dash, the same on every chart; the gated cell's gate (wz, uz, bz) adds three, also
+# within the luminance band above (uz and bz get equal gradients when x_t = 1: their dashes tell them apart).
+PARAM_COLOR = {"h_init": BLUE, "wh": VERMILLION, "wy": GREEN, "wx": PURPLE,
+               "wz": "#A6761D", "uz": "#7570B3", "bz": "#1B9E77"}
+PARAM_DASH = {"h_init": [1, 0], "wh": [8, 4], "wy": [2, 3], "wx": [10, 3, 2, 3],
+              "wz": [4, 2], "uz": [1, 3], "bz": [6, 2, 1, 2]}
+
+
+def param_scales(params) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and dash scales for these parameters (a legend lists exactly its scale's domain)."""
+    params = list(params)
+    return (alt.Scale(domain=params, range=[PARAM_COLOR[p] for p in params]),
+            alt.Scale(domain=params, range=[PARAM_DASH[p] for p in params]))
+
+
+PARAM_COLORS, PARAM_DASHES = param_scales(PARAMS)
 SIGNS = ("positive", "negative")
 SIGN_COLORS = alt.Scale(domain=list(SIGNS), range=[BLUE, VERMILLION])
 SERIES = (BLUE, VERMILLION, GREEN, PURPLE, "#A6761D", "#7570B3", "#1B9E77", "#E7298A")  # up to 8 lines
@@ -202,7 +216,7 @@ def with_bands(caption: str) -> str:
 
 def legend_below(chart):
     """Legends under the plot: the full width stays with the data, on a phone as on a laptop."""
-    return chart.configure_legend(orient="bottom", direction="horizontal", columns=4, labelLimit=220)
+    return chart.configure_legend(orient="bottom", direction="horizontal", columns=3, labelLimit=220)  # 3 fit a phone
 
 
 def describe(line: pd.DataFrame, span: bool = True) -> str:
@@ -215,8 +229,13 @@ def describe(line: pd.DataFrame, span: bool = True) -> str:
         ratios = (g[1:] / g[:-1]) ** (1.0 / np.diff(L))
         if np.allclose(ratios, ratios[0], rtol=1e-3):
             m = ratios[0]
-            words = (f"stays {compact(g[0])}" if np.isclose(m, 1, rtol=1e-6) else
-                     f"{'shrinks' if m < 1 else 'grows'} ×{compact(m)} per step")
+            way = "shrinks" if m < 1 else "grows"
+            if compact(g[0]) == compact(g[-1]):  # no change the shown digits can see
+                words = f"stays {compact(g[0])}"
+            elif compact(m) == "1":  # a rate that rounds to ×1 would read as no change: give the two ends
+                words = f"{way} slowly, {compact(ok.grad.iloc[0])} → {compact(ok.grad.iloc[-1])}"
+            else:
+                words = f"{way} ×{compact(m)} per step"
         else:
             where = f" (L = {int(L[0])}..{int(L[-1])})" if span else ""
             words = f"goes {compact(ok.grad.iloc[0])} → {compact(ok.grad.iloc[-1])}{where}"

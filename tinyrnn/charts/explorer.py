@@ -6,13 +6,12 @@ import numpy as np
 import pandas as pd
 
 from ..core.diagnosis import compact
+from ..core.names import CELL_PARAMS
 from ..core.report import Report
 from .common import (
     BLUE,
+    GREEN,
     GREY,
-    PARAM_COLORS,
-    PARAM_DASHES,
-    PARAMS,
     SIGN_COLORS,
     VERMILLION,
     banded,
@@ -20,6 +19,7 @@ from .common import (
     describe,
     legend_below,
     log_y,
+    param_scales,
     points,
     shown,
     special_marks,
@@ -89,9 +89,10 @@ def trajectory_title(report: Report) -> str:
 # ---- every parameter's gradient ----
 
 @template
-def gradients() -> alt.TopLevelMixin:
-    """|dL/dθ| per parameter on a log axis, colour = sign; 0, inf and NaN in the bands."""
-    x = alt.X("param:N", title="parameter", sort=list(PARAMS), scale=alt.Scale(domain=list(PARAMS)),
+def gradients(cell: str = "plain") -> alt.TopLevelMixin:
+    """|dL/dθ| per parameter of the cell on a log axis, colour = sign; 0, inf and NaN in the bands."""
+    params = list(CELL_PARAMS[cell])
+    x = alt.X("param:N", title="parameter", sort=params, scale=alt.Scale(domain=params),
               axis=alt.Axis(labelAngle=0, labelExpr="datum.value == 'wx' ? 'wx (frozen)' : datum.value"))
     tip = [alt.Tooltip("param:N"), alt.Tooltip("value:Q", title="dL/dθ", format=".4~g")]
     dots = shown().mark_point(filled=True, size=180).encode(
@@ -106,7 +107,8 @@ def gradients_data(report: Report) -> dict[str, pd.DataFrame]:
 
 
 def gradient_title(report: Report) -> str:
-    """Which trained parameter gets the biggest pull (wx is frozen, so it is never counted), naming ties."""
+    """Which trained parameter gets the biggest pull in size (wx is frozen, so it is never counted), naming ties;
+    then the smallest: a zero (with its kind) when there is one, since 0 is smaller than any number drawn."""
     g = report.grads[report.grads.trainable]
     usable = g[g.status == "finite"]
     if usable.empty:
@@ -116,22 +118,31 @@ def gradient_title(report: Report) -> str:
     top = usable[np.isclose(usable.magnitude, biggest, rtol=1e-6, atol=0)]
     names = " and ".join(f"dL/d{p}" for p in top.param)
     rest = usable[~usable.param.isin(top.param)]
-    low = f"; the smallest, dL/d{rest.loc[rest.magnitude.idxmin()].param} = " \
-          f"{compact(rest.loc[rest.magnitude.idxmin()].grad)}" if len(rest) else ""
-    return f"Of the trained parameters, {names} {'is' if len(top) == 1 else 'are'} largest " \
+    zeros = g[g.grad == 0]
+    specials = g[~np.isfinite(g.grad)]
+    if len(zeros):
+        low = "; " + ", ".join(f"dL/d{row.param} is 0 ({row.status})" for row in zeros.itertuples())
+    elif len(rest):
+        low = f"; the smallest, dL/d{rest.loc[rest.magnitude.idxmin()].param} = " \
+              f"{compact(rest.loc[rest.magnitude.idxmin()].grad)}"
+    else:
+        low = ""
+    low += "".join(f"; dL/d{row.param} is {row.status}" for row in specials.itertuples())
+    return f"Of the trained parameters, {names} {'is' if len(top) == 1 else 'are'} largest in size " \
            f"({compact(top.grad.iloc[0])}){low}"
 
 
 # ---- gradient against L ----
 
 @template
-def by_length() -> alt.TopLevelMixin:
-    """|dL/dθ| for every length 1..L at this setting, one line per parameter; your L marked."""
+def by_length(cell: str = "plain") -> alt.TopLevelMixin:
+    """|dL/dθ| for every length 1..L at this setting, one line per parameter of the cell; your L marked."""
     tip = [alt.Tooltip("L:Q"), alt.Tooltip("param:N"), alt.Tooltip("value:Q", title="dL/dθ", format=".4~g")]
-    color = alt.Color("param:N", scale=PARAM_COLORS, title="parameter", legend=alt.Legend(symbolType="stroke"))
+    colors, dashes = param_scales(CELL_PARAMS[cell])
+    color = alt.Color("param:N", scale=colors, title="parameter", legend=alt.Legend(symbolType="stroke"))
     lines = shown().mark_line(point=alt.OverlayMarkDef(size=16), strokeWidth=2).encode(
         x=L_AXIS, y=log_y("|dL/dθ| (log scale)"), color=color,
-        strokeDash=alt.StrokeDash("param:N", scale=PARAM_DASHES, title="parameter"), tooltip=tip)
+        strokeDash=alt.StrokeDash("param:N", scale=dashes, title="parameter"), tooltip=tip)
     # your L is the longest length drawn: a rule there, computed in the browser from the points themselves
     chosen = alt.Chart(data("points")).transform_aggregate(L="max(L)").mark_rule(strokeDash=[4, 3], color=GREY).encode(
         x=L_AXIS, tooltip=[alt.Tooltip("L:Q", title="your L")])
@@ -155,9 +166,9 @@ def length_title(report: Report) -> str:
 def overlapping(report: Report) -> list[tuple[str, str]]:
     """Pairs of parameters whose gradient-vs-L lines coincide (their lines hide each other on the chart)."""
     wide = report.by_length.pivot(index="L", columns="param", values="grad")
-    pairs = []
-    for i, p in enumerate(PARAMS):
-        for q in PARAMS[i + 1:]:
+    pairs, params = [], report.config.params
+    for i, p in enumerate(params):
+        for q in params[i + 1:]:
             a, b = wide[p].to_numpy(), wide[q].to_numpy()
             drawn = np.isfinite(a) & (a != 0)  # lines are drawn where the value is finite and non-zero
             if drawn.any() and np.array_equal(drawn, np.isfinite(b) & (b != 0)) and \
@@ -177,15 +188,18 @@ def length_caption(report: Report) -> str:
 # ---- factors and how far the gradient reaches back ----
 
 FACTOR_SERIES = {"factor": "per-step factor", "reach": "reaches back"}  # |dh_t/dh_t-1| and |dh_L/dh_t|
+KEEP_SERIES = {"keep": "kept share 1 − z_t"}  # the gated cell's additive part of its factor
 
 
 @template
-def factors() -> alt.TopLevelMixin:
-    """The per-step factor |wh act'(a_t)| and |dh_L/dh_t|, what backprop carries from h_L back to step t."""
-    names = list(FACTOR_SERIES.values())
-    series = alt.Color("series:N", scale=alt.Scale(domain=names, range=[BLUE, VERMILLION]), title=None,
-                       legend=alt.Legend(symbolType="stroke"))
-    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]), title=None)
+def factors(cell: str = "plain") -> alt.TopLevelMixin:
+    """The per-step factor |dh_t/dh_{t-1}| and |dh_L/dh_t|, what backprop carries from h_L back to step t; for the
+    gated cell also its kept share 1 - z_t, the part of the factor that needs no slope."""
+    names = list(FACTOR_SERIES.values()) + (list(KEEP_SERIES.values()) if cell == "gru" else [])
+    series = alt.Color("series:N", scale=alt.Scale(domain=names, range=[BLUE, VERMILLION, GREEN][:len(names)]),
+                       title=None, legend=alt.Legend(symbolType="stroke"))
+    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4], [2, 2]][:len(names)]),
+                          title=None)
     tip = [alt.Tooltip("t:Q"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=".4~g")]
     lines = shown().mark_line(point=alt.OverlayMarkDef(size=16)).encode(
         x=T, y=log_y("factor (log scale)"), color=series, strokeDash=dash, tooltip=tip)
@@ -197,9 +211,13 @@ def factors() -> alt.TopLevelMixin:
 
 
 def factors_data(report: Report) -> dict[str, pd.DataFrame]:
-    long = report.frame.melt(id_vars="t", value_vars=list(FACTOR_SERIES), var_name="series", value_name="v")
-    long = long[~((long.series == "factor") & (long.t == 0))]  # no factor before step 1
-    long["series"] = pd.Categorical(long.series.map(FACTOR_SERIES), categories=list(FACTOR_SERIES.values()))
+    names = FACTOR_SERIES | (KEEP_SERIES if report.config.cell == "gru" else {})
+    frame = report.frame
+    if report.config.cell == "gru":
+        frame = frame.assign(keep=np.concatenate([[np.nan], 1 - report.result.gates.astype(np.float64)]))
+    long = frame.melt(id_vars="t", value_vars=list(names), var_name="series", value_name="v")
+    long = long[~(long.series.isin(["factor", "keep"]) & (long.t == 0))]  # no factor before step 1
+    long["series"] = pd.Categorical(long.series.map(names), categories=list(names.values()))
     return points(long, "v", keep=["t", "series"])
 
 
@@ -218,9 +236,15 @@ def factor_title(report: Report) -> str:
 def factor_caption(report: Report) -> str:
     """What the two lines are, and the rate's logarithm (the one-unit Lyapunov exponent)."""
     d = report.diagnosis
+    rate = d.log10_gain / report.config.L * np.log(10) if np.isfinite(d.log10_gain) else 0.0
     lyapunov = (f" The average rate's logarithm, ln {compact(d.mean_factor)} = "
-                f"{d.log10_gain / report.config.L * np.log(10):+.3g} per step, is the unit's Lyapunov exponent: "
+                f"{'0' if rate == 0 else f'{rate:+.3g}'} per step, is the unit's Lyapunov exponent: "
                 "below 0 the gradient shrinks, above 0 it grows." if np.isfinite(d.log10_gain) else "")
+    if report.config.cell == "gru":
+        return ("Blue: the factor dh_t/dh_{t-1} = (1 − z_t) + z_t·act'(a_t)·wh + (c_t − h_{t-1})·z_t(1 − z_t)·wz "
+                "backprop multiplies by at step t. Green: its first part, the kept share 1 − z_t, which needs no "
+                "slope: where the gate is mostly closed it holds the factor near 1. Orange: the factors' product "
+                f"from step t+1 to L, what reaches step t of the gradient that h_L sends back.{lyapunov}")
     return ("Blue: the factor wh·act'(a_t) backprop multiplies by at step t. Orange: their product from step t+1 "
             f"to L, what reaches step t of the gradient that h_L sends back.{lyapunov}")
 

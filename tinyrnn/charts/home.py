@@ -66,7 +66,23 @@ def seed_table(seed: pd.DataFrame) -> pd.DataFrame:
                              observed=True).reset_index()
     shown = table.assign(**{p: table[p].map(lambda g: f"{g:2.1e}") for p in ("h_init", "wh", "wy")})
     shown["diagnosis"] = seed.drop_duplicates(["wh_init", "L"]).diagnosis.to_numpy()
-    return shown
+    # the diagnosis next to the setting it reads: on a phone the last columns are off-screen
+    return shown[["wh_init", "L", "diagnosis", "h_init", "wh", "wy"]]
+
+
+def table_caption(table: pd.DataFrame) -> str:
+    """What the table's diagnosis column says at each wh_init (the per-step factor of relu from h_0 = 1), with the
+    lengths where it says something else."""
+    parts = []
+    for wh, rows in table.groupby("wh_init", sort=True):
+        words = rows.diagnosis.tolist()
+        main = max(dict.fromkeys(words), key=words.count)  # the most common; ties: the first
+        others = [f"{w} at L = {', '.join(str(int(L)) for L in rows.L[rows.diagnosis == w])}"
+                  for w in dict.fromkeys(words) if w != main]
+        parts.append(f"×{wh:g} per step (wh_init = {wh:g}) reads {main}" +
+                     (" at every L" if not others else f", but {'; '.join(others)}"))
+    below = " (the float32 zero explained below)" if (table.diagnosis == "cancelled").any() else ""
+    return "The diagnosis column, by the per-step factor: " + "; ".join(parts) + below + "."
 
 
 def cancelled_cell(seed: pd.DataFrame) -> pd.DataFrame:

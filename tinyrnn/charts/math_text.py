@@ -19,7 +19,17 @@ $c_t = \dfrac{\partial\mathcal{L}}{\partial a_t}\,h_{t-1}$: each step adds one t
 (small $t$) pass through many factors, so with factors below 1 they add almost nothing: the *long-range* part
 vanishes while the short-range terms near $t = L$ remain. Truncated BPTT keeps only the last $k$ terms.
 
+**The gated cell.** An update gate $z_t = \sigma(w_z h_{t-1} + u_z x_t + b_z)$ chooses how much of the plain
+cell's value $c_t = \mathrm{act}(a_t)$ to write: $h_t = (1 - z_t)\,h_{t-1} + z_t\,c_t$. Its per-step factor is
+$\dfrac{\partial h_t}{\partial h_{t-1}} = (1 - z_t) + z_t\,\mathrm{act}'(a_t)\,w_h + (c_t - h_{t-1})\,z_t(1 - z_t)\,w_z$:
+the first term, the *kept share*, needs no slope. With the gate mostly closed ($z_t \approx 0$: $b_z = -4$ gives
+$z_t = 0.018$ when $w_z = u_z = 0$) the other two terms are scaled by $z_t$, so the factor stays near 1 unless
+$|w_h|$ is large, and the gradient passes many steps, as the state does.
+Its sweep carries $\partial h_t/\partial\theta$ forward (real-time recurrent learning) in float64:
+$\dfrac{\partial h_t}{\partial\theta} = \dfrac{\partial h_t}{\partial h_{t-1}}\dfrac{\partial h_{t-1}}{\partial\theta}
++ \dfrac{\partial^{+} h_t}{\partial\theta}$, with autograd's own order replayed where a value nears overflow or underflow.
+
 **Second witnesses.** Autograd's numbers are checked against finite differences in float64 and, on a linear
 piece of the activation (identity; relu with every $a_t > 0$), the closed form
-$h_L = W^L h_0 + B\sum_{k<L} W^k$ with $W = s\,w_h$, $B = s\,w_x$.
+$h_L = W^L h_0 + B\sum_{k<L} W^k$ with $W = s\,w_h$, $B = s\,w_x$ (the plain cell only: the gate is a sigmoid).
 """

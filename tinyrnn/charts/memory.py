@@ -98,18 +98,30 @@ def final_medians(curves: pd.DataFrame, L: int) -> dict[str, float]:
 
 
 def loss_title(curves: pd.DataFrame, runs: pd.DataFrame, L: int) -> str:
-    """(a)'s title: where each cell's median ends, and how many seeds learn the task at this L."""
+    """(a)'s title: where each cell's median ends (over every seed, a broken one included), how many seeds ended
+    on inf or NaN if any did, and how many seeds learn the task at this L."""
     end = final_medians(curves, L)
     steps = int(curves["step"].max())
+    at = curves[curves["L"] == L]
+    last = at[at["step"] == at["step"].max()]
+    broke = last.groupby("cell")["loss"].agg(lambda v: int((~np.isfinite(v.to_numpy())).sum()))
     won = runs[runs["L"] == L].groupby("cell")["success"].agg(["sum", "size"])
-    said = [f"{CELLS[c]} {compact(end[c])} ({int(won.loc[c, 'sum'])} of {seeds_word(int(won.loc[c, 'size']))} "
-            f"learn{'s' if int(won.loc[c, 'sum']) == 1 else ''} it)" for c in CELLS if c in end]
-    return f"Training loss at L = {L}, median after {steps} steps: " + "; ".join(said)
+    said = []
+    for c in CELLS:
+        if c not in end:
+            continue
+        n, k = int(won.loc[c, "size"]), int(broke.get(c, 0))
+        ended = f"{k} of {seeds_word(n)} ended on inf or NaN; " if k else ""
+        said.append(f"{CELLS[c]} {compact(end[c])} ({ended}{int(won.loc[c, 'sum'])} of {seeds_word(n)} "
+                    f"learn{'s' if int(won.loc[c, 'sum']) == 1 else ''} it)")
+    return f"Training loss at L = {L}, median over every seed after {steps} steps: " + "; ".join(said)
 
 
 LOSS_CAPTION = ("Log scale. Faint lines: one seed each; bold: the median over seeds. Answering 0 always scores 1; "
                 "a ▼ in the bottom band is a loss of exactly 0 in float32 (the answer equals the target to the last "
-                "bit).")
+                "bit). A ▲ (inf) or ✚ (NaN) in the top band is a loss that broke: a model whose loss or gradient "
+                "turns inf or NaN stays where it broke, so its marks run on to the last step. The median counts an "
+                "inf as the largest value, and is NaN as soon as one seed is.")
 
 
 # ---------------------------------------------------------------- (b) success rate against L
@@ -135,10 +147,12 @@ def success_title(table: pd.DataFrame, runs: pd.DataFrame) -> str:
     n_L, seeds = table["L"].nunique(), int(table["seeds"].iloc[0])
     totals = table.groupby("cell")["successes"].sum()
     broke = runs.groupby("cell")["diverged"].sum()
-    said = [f"{CELLS[c]} {int(totals[c])}" + (f" ({int(broke[c])} stopped on inf or NaN)" if broke.get(c, 0) else "")
-            for c in CELLS if c in totals]
-    return (f"How often each cell learns the task, at {n_L} lengths × {seeds_word(seeds)} = {n_L * seeds} runs each: "
-            + ", ".join(said))
+    runs_word = f"{n_L * seeds} runs"
+    said = [f"{CELLS[c]} {int(totals[c])} of {runs_word}" for c in CELLS if c in totals]
+    stopped = [f"{int(broke[c])} of the {CELLS[c]}'s {runs_word} turned inf or NaN" for c in CELLS
+               if broke.get(c, 0)]
+    return (f"How often each cell learns the task, at {n_L} lengths × {seeds_word(seeds)} = {runs_word} each: "
+            + ", ".join(said) + "".join(f"; {s}" for s in stopped))
 
 
 def success_sentence(table: pd.DataFrame) -> str:

@@ -78,48 +78,56 @@ def _color() -> alt.Color:
                                        direction="horizontal"))
 
 
+AXIS_TITLE = {"wh": "wh_init", "bz": "bz, the gate's bias"}  # what a phase diagram runs across
+FIELD = {"wh": "wh_init", "bz": "bz"}  # the Config field a point of that axis sets
+
+
 @template
-def heatmap(height: int, selectable: bool) -> alt.TopLevelMixin:
+def heatmap(height: int, selectable: bool, over: str = "wh") -> alt.TopLevelMixin:
     """The phase diagram: finite cells on a diverging scale, special cells in their own colours; the |factor| = 1
-    boundary and your setting on top. With selectable, a click on a cell hands its bounds back to the page."""
-    x = alt.X("wh_lo:Q", title="wh_init", scale=alt.Scale(nice=False, zero=False))
+    boundary and your setting on top. With selectable, a click on a cell hands its bounds back to the page.
+    over: what the horizontal axis runs across, wh (every cell) or bz (the gated cell's gate bias)."""
+    x = alt.X(f"{over}_lo:Q", title=AXIS_TITLE[over], scale=alt.Scale(nice=False, zero=False))
     y = alt.Y("L_lo:Q", title="sequence length L", scale=alt.Scale(nice=False, zero=False))
-    tip = [alt.Tooltip("wh:Q", format=".3f", title="wh_init"), alt.Tooltip("L:Q", format=".0f")]
+    tip = [alt.Tooltip(f"{over}:Q", format=".3f", title=FIELD[over]), alt.Tooltip("L:Q", format=".0f")]
 
     def rects(name: str) -> alt.Chart:
-        return alt.Chart(data(name)).mark_rect().encode(x=x, x2="wh_hi:Q", y=y, y2="L_hi:Q")
+        return alt.Chart(data(name)).mark_rect().encode(x=x, x2=f"{over}_hi:Q", y=y, y2="L_hi:Q")
 
     finite = rects("finite").encode(color=_color(), tooltip=[*tip, alt.Tooltip("log10:Q", format=".2f",
                                                                                   title="log10 |dL/dθ|")])
     special = rects("special").encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, title="cell is",
                                                     legend=alt.Legend(orient="bottom", direction="horizontal",
-                                                                      columns=3)),
+                                                                      columns=2)),
                                       tooltip=[*tip, alt.Tooltip("status:N", title="dL/dθ is")])
     if selectable:
-        fields = ["wh_lo", "wh_hi", "L_lo", "L_hi"]
+        fields = [f"{over}_lo", f"{over}_hi", "L_lo", "L_hi"]
         finite = finite.add_params(alt.selection_point(fields=fields, on="click", name="cell"))
         special = special.add_params(alt.selection_point(fields=fields, on="click", name="special"))
     boundary = alt.Chart(data("boundary")).mark_point(size=8, color="#FFFFFF", stroke="#000000", strokeWidth=0.4,
                                                       filled=True).encode(
-        x="wh_init:Q", y="L:Q", tooltip=[alt.Tooltip("what:N", title="boundary")])
+        x=f"{FIELD[over]}:Q", y="L:Q", tooltip=[alt.Tooltip("what:N", title="boundary")])
     here = alt.Chart(data("here")).mark_point(shape="cross", size=280, color="#FFFFFF", stroke="#000000",
                                               strokeWidth=1.5, filled=True).encode(
-        x="wh_init:Q", y="L:Q", tooltip=[alt.Tooltip("what:N", title="")])
+        x=f"{FIELD[over]}:Q", y="L:Q", tooltip=[alt.Tooltip("what:N", title="")])
     return alt.layer(finite, special, boundary, here, keep_extent()).properties(width="container", height=height)
 
 
 def heatmap_data(out: dict, here: tuple[float, int] | None,
                  reach: tuple[int, int] | None = None) -> dict[str, pd.DataFrame]:
-    """The diagram's datasets; reach is the colour bar's (lo, hi) in log10 (default: this diagram's own)."""
+    """The diagram's datasets; reach is the colour bar's (lo, hi) in log10 (default: this diagram's own).
+    here: your setting's (value across, L) when it lies on the map, else None."""
+    over = out.get("over", "wh")
+    lo, hi, field = f"{over}_lo", f"{over}_hi", FIELD[over]
     cells = out["cells"]
-    cells = cells.assign(wh=(cells.wh_lo + cells.wh_hi) / 2, L=(cells.L_lo + cells.L_hi) / 2)
+    cells = cells.assign(**{over: (cells[lo] + cells[hi]) / 2}, L=(cells.L_lo + cells.L_hi) / 2)
     ok = cells.status == "finite"
-    finite = cells[ok][["wh_lo", "wh_hi", "L_lo", "L_hi", "wh", "L", "log10"]]
-    special = cells[~ok][["wh_lo", "wh_hi", "L_lo", "L_hi", "wh", "L"]].assign(
+    finite = cells[ok][[lo, hi, "L_lo", "L_hi", over, "L", "log10"]]
+    special = cells[~ok][[lo, hi, "L_lo", "L_hi", over, "L"]].assign(
         status=pd.Categorical(cells.status[~ok], categories=list(SPECIAL)))
-    boundary = out["boundary"].assign(what="mean |wh·act'| = 1")
-    spot = pd.DataFrame({"wh_init": [here[0]], "L": [here[1]], "what": ["your setting"]}) if here else \
-        pd.DataFrame({"wh_init": [], "L": [], "what": []})
+    boundary = out["boundary"].assign(what="average |dh_t/dh_t-1| = 1")
+    spot = pd.DataFrame({field: [here[0]], "L": [here[1]], "what": ["your setting"]}) if here else \
+        pd.DataFrame({field: [], "L": [], "what": []})
     return {"finite": finite.reset_index(drop=True), "special": special.reset_index(drop=True),
             "boundary": boundary, "here": spot,
             "extent": extent_frame(heatmap_extent(out) if reach is None else reach)}
@@ -139,8 +147,12 @@ def heatmap_extent(out: dict) -> tuple[int, int]:
     return int(min(-1, np.floor(logs.min()))), int(max(1, np.ceil(logs.max())))
 
 
-def heatmap_caption(out: dict, res: int, seconds: float, reach: int | None = None) -> str:
-    """How the grid was computed and drawn, what each colour is, and what does not occur."""
+def heatmap_caption(out: dict, res: int, seconds: float, reach: int | None = None, here: str | None = None,
+                    factor: str = "|wh·act'(a_t)|") -> str:
+    """How the grid was computed and drawn, what each colour is, and what does not occur.
+
+    here: where your setting is, in words, when it lies off the map (None: it is on the map, as the cross);
+    factor: the per-step factor in the cell's words (the plain cell's |wh·act'(a_t)|, the gru's |dh_t/dh_t-1|)."""
     lo, hi = heatmap_extent(out) if reach is None else reach
     shared = "" if reach is None else " (one colour bar for both diagrams)"
     k, cells = out["block"], out["cells"]
@@ -149,12 +161,13 @@ def heatmap_caption(out: dict, res: int, seconds: float, reach: int | None = Non
     present = [s for s in SPECIAL if (cells.status == s).any()]
     colours = {"exactly 0": "grey", "underflow": "purple", "cancelled": "pink", "inf": "olive", "NaN": "teal"}
     specials = "; ".join(f"{colours[s]} = {s}" for s in present) or "no special cells here"
-    boundary = (f"The dotted white line: where the average per-step factor |wh·act'(a_t)| crosses 1 "
+    boundary = (f"The dotted white line: where the average per-step factor {factor} crosses 1 "
                 f"({len(out['boundary'])} points)." if len(out["boundary"]) else
-                "No boundary dots: the average per-step factor |wh·act'(a_t)| never crosses 1 in this range.")
+                f"No boundary dots: the average per-step factor {factor} never crosses 1 in this range.")
+    where = "The white cross is your setting." if here is None else f"Your setting ({here}) lies outside this map."
     return (f"Computed {res}×{res} = {res * res:,} cells in {seconds * 1000:.0f} ms; {drawn}. The colour bar "
             f"spans 10^{lo} to 10^{hi}, what occurs here{shared}. Special cells: {specials}. {boundary} "
-            "The white cross is your setting. Click a cell to open it in the Explorer.")
+            f"{where} Click a cell to open it in the Explorer.")
 
 
 def reach(out: dict) -> str:

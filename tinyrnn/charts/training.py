@@ -8,12 +8,13 @@ import pandas as pd
 from .common import (
     BLUE,
     GREY,
-    PARAM_COLORS,
+    PARAMS,
     VERMILLION,
     banded,
     data,
     legend_below,
     log_y,
+    param_scales,
     points,
     shown,
     special_marks,
@@ -67,19 +68,55 @@ def grad_norm_data(both: pd.DataFrame, clip: float, mode: str) -> dict[str, pd.D
     return {**out, "threshold": pd.DataFrame({"y": [clip], "label": [label]})}
 
 
+PARAMS_HEIGHT = 200  # px of the parameter panels: lines closer than one pixel of it hide each other
+
+
 @template
-def params() -> alt.TopLevelMixin:
-    """One run's trained parameters per step (linear scale); a panel per run, each with its own y scale."""
+def params(trained: tuple[str, ...] = PARAMS) -> alt.TopLevelMixin:
+    """One run's trained parameters per step (linear scale); a panel per run, each with its own y scale.
+
+    The legend lists exactly the trained parameters, each with its colour and dash from every other chart.
+    """
     tip = [alt.Tooltip("step:Q"), alt.Tooltip("param:N"), alt.Tooltip("value:Q", format=".5~g")]
+    colors, dashes = param_scales(trained)
     return legend_below(alt.Chart(data("main")).mark_line().encode(
         x=STEP, y=alt.Y("value:Q", title="value (linear scale)"),
-        color=alt.Color("param:N", scale=PARAM_COLORS, title="parameter"), tooltip=tip).properties(
-        width="container", height=200))
+        color=alt.Color("param:N", scale=colors, title="parameter"),
+        strokeDash=alt.StrokeDash("param:N", scale=dashes, title="parameter"), tooltip=tip).properties(
+        width="container", height=PARAMS_HEIGHT))
 
 
 def params_data(run: pd.DataFrame, trained: list[str]) -> dict[str, pd.DataFrame]:
     long = run.melt(id_vars=["step"], value_vars=trained, var_name="param", value_name="value")
     return {"main": long[np.isfinite(long.value)].reset_index(drop=True)}
+
+
+def hidden_lines(run: pd.DataFrame, trained: list[str]) -> list[tuple[str, str]]:
+    """Pairs of trained parameters whose lines in one run's panel lie within a pixel of each other at every step.
+
+    The panel's y range is that run's finite values, drawn over PARAMS_HEIGHT pixels: two paths never further
+    apart than range / PARAMS_HEIGHT are drawn as one line (the later one hides the earlier).
+    """
+    values = run[trained].to_numpy(dtype=float)
+    drawn = np.isfinite(values)
+    span = float(np.ptp(values[drawn])) if drawn.any() else 0.0
+    pairs = []
+    for i, p in enumerate(trained):
+        for j in range(i + 1, len(trained)):
+            a, b = values[:, i], values[:, j]
+            both = drawn[:, i] & drawn[:, j]
+            if both.any() and np.array_equal(drawn[:, i], drawn[:, j]) and \
+                    np.max(np.abs(a[both] - b[both])) <= span / PARAMS_HEIGHT:
+                pairs.append((p, trained[j]))
+    return pairs
+
+
+def params_caption(both: pd.DataFrame, trained: list[str]) -> str:
+    """The panels' key, naming the lines that one hides the other."""
+    same = [f"in {label} {p} and {q} coincide" for label in RUNS
+            for p, q in hidden_lines(both[both.run == label], trained)]
+    return ("Linear scale; a run that stopped on inf or NaN ends where it stopped." +
+            (f" Here {'; '.join(same)} (one line hides the other)." if same else ""))
 
 
 @template

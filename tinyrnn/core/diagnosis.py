@@ -50,6 +50,11 @@ def compact(x: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+def power(log10: float) -> str:
+    """10^x in few characters: as a number when one fits (10^0.0 is 1, 10^27.3 is 2.0e27), else 10^2000.0."""
+    return compact(10.0 ** log10) if abs(log10) < 300 else f"10^{log10:.1f}"
+
+
 @dataclass(frozen=True)
 class Diagnosis:
     """A word from VOCABULARY, a sentence explaining it, and the gain behind it."""
@@ -89,14 +94,14 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
         if better is not None and better.loss != 0:
             fix = f"float64 would give dL/dh_init = {compact(better.grads['h_init'])}."
         else:
-            fix = f"in exact math dL/dh_init = 10^{exact:.1f} ({cfg.dtype} cannot hold y_L − {cfg.offset:g} apart)."
+            fix = f"in exact math dL/dh_init = {power(exact)} ({cfg.dtype} cannot hold y_L − {cfg.offset:g} apart)."
         return verdict("cancelled", f"y_L = {compact(result.y_last)} and the target y_L − {cfg.offset:g} round to "
                                     f"the same {cfg.dtype}, so the loss and every gradient are exactly 0; {fix}")
     if result.loss == 0 or cfg.wy == 0:
         why = ("wy = 0, so y_L = 0·h_L ignores the hidden state: h_init, wh and wx get exactly 0 (only wy learns)"
                if cfg.wy == 0 else "offset = 0 makes the target equal y_L" if cfg.target is None
                else f"y_L is exactly on its target {cfg.target:g}")
-        carry = (f"the gain dh_L/dh_0 = 10^{log_gain:.1f} is what would carry a signal if there were one"
+        carry = (f"the gain dh_L/dh_0 = {power(log_gain)} is what would carry a signal if there were one"
                  if np.isfinite(log_gain) else "the gain dh_L/dh_0 is itself 0 here (a step factor is 0)")
         return verdict("no signal", f"No gradient reaches h: {why}; {carry}.")
     zero = np.flatnonzero(factors == 0)
@@ -123,7 +128,7 @@ def diagnose(result: Result, dyn: Dynamics | None = None, reference: Result | No
                                     f"exactly 0 in {cfg.dtype}: the unit is fully saturated and passes no gradient.")
     gain = abs(dyn.gain[-1])
     if gain == 0:
-        return verdict("underflow", f"the gain dh_L/dh_0 = 10^{log_gain:.1f} is below the smallest {cfg.dtype} "
+        return verdict("underflow", f"The gain dh_L/dh_0 = {power(log_gain)} is below the smallest {cfg.dtype} "
                                     f"({SMALLEST[cfg.dtype]}), so it rounded to exactly 0; "
                                     "in exact math the gradient is not zero.")
     return _rate_verdict(result, dyn, verdict)

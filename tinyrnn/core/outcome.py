@@ -9,11 +9,13 @@ from .diagnosis import compact, diagnose
 from .engine import run
 
 
-def outcome(frame: pd.DataFrame, config: Config) -> tuple[str, str]:
-    """(kind, sentence) for a train() frame started from config.
+def outcome(frame: pd.DataFrame, config: Config, lr: float, clip: float | None = None, clip_mode: str = "norm",
+            largest_lr: float = 2.0) -> tuple[str, str]:
+    """(kind, sentence) for a train() frame started from config with this learning rate and clipping.
 
     kind is one of KINDS: cannot start, diverged, nothing to learn, moving target, stuck, converged, blowing up,
-    oscillating, still learning, levelled off.
+    oscillating, still learning, vanished, levelled off. largest_lr: the largest learning rate worth suggesting
+    (the caller's menu); a gradient so small that even it would not move the parameters is "vanished".
     A zero gradient is explained by diagnosing the run at the point training reached (dead unit, underflow, ...).
     """
     last, first = frame.iloc[-1], frame.iloc[0]
@@ -61,15 +63,56 @@ def outcome(frame: pd.DataFrame, config: Config) -> tuple[str, str]:
         return ("still learning", f"the loss went from {compact(first.loss)} to {compact(last.loss)} in {steps} "
                                   f"steps and was {how} at the end ({compact(tail[0])} to {compact(tail[-1])} over "
                                   f"the last {len(tail)} steps): try more steps.")
+    return _levelled(frame, config, len(tail), lr, clip, clip_mode, largest_lr)
+
+
+MOVE = 0.01  # a parameter change that is visible on the parameter chart: what "moving them at all" means below
+
+
+def _levelled(frame: pd.DataFrame, config: Config, n: int, lr: float, clip: float | None, clip_mode: str,
+              largest_lr: float) -> tuple[str, str]:
+    """A run whose loss ends its last n rows within 1% of where they began: why, from the numbers of those rows."""
+    first, last, tail = frame.iloc[0], frame.iloc[-1], frame.iloc[-n:]
+    steps, loss = int(last.step), tail.loss.to_numpy()
+    head = (f"the loss went from {compact(first.loss)} to {compact(last.loss)} in {steps} steps and over the last "
+            f"{n} steps ended within 1% of where it began")
+    swings = bool(np.any(np.diff(loss) > 0))  # a step that raised the loss: longer than the slope allows
+    swing = f", rising and falling between {compact(loss.min())} and {compact(loss.max())} on the way" if swings else ""
+    updates = tail.clipped.to_numpy()[:-1]  # row k's flag is update k+1's; the last row's gradient is never applied
+    if clip is not None and updates.any():
+        step = lr * clip
+        length = (f"a step of length lr × threshold = {compact(step)}" if clip_mode == "norm" else
+                  f"a step of at most lr × threshold = {compact(step)} per parameter")
+        which = (f"every one of its last {updates.size} updates was clipped" if updates.all() else
+                 f"{int(updates.sum())} of its last {updates.size} updates were clipped")
+        advice = (" A step that raises the loss is too long: try a smaller one (a lower learning rate or threshold)."
+                  if swings else " Longer steps (a larger learning rate or threshold) would move faster.")
+        return ("levelled off", f"{head}{swing}: {which}, each to {length} whatever the gradient.{advice}")
+    trained = [p for p in config.params if p in frame.columns]
+    g = float(np.nanmax(tail.grad_norm.to_numpy()))
+    moved = float(np.max(np.abs(tail[trained].to_numpy() - tail[trained].to_numpy()[0]))) if trained else 0.0
+    needed = MOVE / (steps * g) if g > 0 else np.inf  # the lr at which `steps` steps of length lr*g add up to MOVE
+    cause = _cause(config, frame)
+    if needed > largest_lr:
+        how = "they did not change at all" if moved == 0 else f"they moved by at most {compact(moved)}"
+        return ("vanished", f"{head}: the gradient has vanished. |gradient| was at most {compact(g)} over those steps, "
+                            f"so each step moved the parameters by at most lr × |gradient| = {compact(lr * g)} ({how});"
+                            f" moving them even {MOVE} in {steps} steps would take a learning rate of about "
+                            f"{compact(needed)}, beyond the largest here ({largest_lr:g}), so no learning rate fixes "
+                            f"this.{cause}")
+    advice = (" A step that raises the loss is too long: try a smaller learning rate." if swings else
+              " Try a larger learning rate, other trained parameters or another start.")
+    return ("levelled off", f"{head}{swing} (|gradient| now {compact(last.grad_norm)}).{advice}{cause}")
+
+
+def _cause(config: Config, frame: pd.DataFrame) -> str:
+    """The diagnosis where training stopped, when it says the gradient through time is small."""
+    last = frame.iloc[-1]
     reached = config.with_values(**{p: float(last[p]) for p in config.params if p in frame.columns})
     why = diagnose(run(reached))
-    cause = (f" Where it stopped the gradient is {why.word}: {why.explanation[0].lower()}{why.explanation[1:]}"
-             if why.word in ("vanishing", "saturated", "underflow") else
-             " Try a larger learning rate, other trained parameters or another start.")
-    return ("levelled off", f"the loss went from {compact(first.loss)} to {compact(last.loss)} in {steps} steps but "
-                            f"changed by less than 1% over the last {len(tail)} steps (|gradient| now "
-                            f"{compact(last.grad_norm)}): at this step size progress is slow.{cause}")
+    return (f" Where it stopped the gradient is {why.word}: {why.explanation[0].lower()}{why.explanation[1:]}"
+            if why.word in ("vanishing", "saturated", "underflow") else "")
 
 
 KINDS = ("cannot start", "diverged", "nothing to learn", "moving target", "stuck", "converged", "blowing up",
-         "oscillating", "still learning", "levelled off")
+         "oscillating", "still learning", "vanished", "levelled off")

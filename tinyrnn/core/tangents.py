@@ -112,8 +112,10 @@ def exact_zeros(config: Config, hidden, preacts) -> dict[str, np.ndarray]:
           h_{t-1} = 0;            wx: z_t act'(a_t), so relu off;
       wz: (c_t - h_{t-1}) z_t (1 - z_t) h_{t-1} with c_t = h_{t-1} (the gate chooses between equal values) or
           h_{t-1} = 0;            uz, bz: the same without h_{t-1}, so c_t = h_{t-1};
-    and dL/dwy = dL/dy_L h_L is 0 when h_L is. A computed h_t or c_t - h_{t-1} of 0 is taken as exact (a zero
-    state stays zero: c = act(0) = 0 for relu, tanh, identity and leaky_relu). h_init: never exactly 0.
+    and dL/dwy = dL/dy_L h_L is 0 when h_L is. c_t = act(a_t) is recomputed here in float64 from the run's own
+    a_t, so a float32 tanh that rounded to 1.0 does not count as equal to h_{t-1} = 1 (its zero is rounding); a
+    state of exactly 0 is taken as exact (it stays zero: c = act(0) = 0 for relu, tanh, identity and leaky_relu).
+    h_init: never exactly 0.
     """
     act = activations.get(config.activation)
     H = torch.as_tensor(np.asarray(hidden, dtype=np.float64))
