@@ -214,9 +214,10 @@ def with_bands(caption: str) -> str:
     return f"{caption} {BANDS_NOTE}"
 
 
-def legend_below(chart):
-    """Legends under the plot: the full width stays with the data, on a phone as on a laptop."""
-    return chart.configure_legend(orient="bottom", direction="horizontal", columns=3, labelLimit=220)  # 3 fit a phone
+def legend_below(chart, columns: int = 3):
+    """Legends under the plot: the full width stays with the data, on a phone as on a laptop (3 short entries, or
+    2 long ones, fit a 390 px phone in a row)."""
+    return chart.configure_legend(orient="bottom", direction="horizontal", columns=columns, labelLimit=220)
 
 
 def describe(line: pd.DataFrame, span: bool = True) -> str:

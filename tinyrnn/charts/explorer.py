@@ -93,7 +93,8 @@ def gradients(cell: str = "plain") -> alt.TopLevelMixin:
     """|dL/dθ| per parameter of the cell on a log axis, colour = sign; 0, inf and NaN in the bands."""
     params = list(CELL_PARAMS[cell])
     x = alt.X("param:N", title="parameter", sort=params, scale=alt.Scale(domain=params),
-              axis=alt.Axis(labelAngle=0, labelExpr="datum.value == 'wx' ? 'wx (frozen)' : datum.value"))
+              axis=alt.Axis(labelAngle=0 if cell == "plain" else -40, labelOverlap=False,  # seven names: slanted
+                            labelExpr="datum.value == 'wx' ? 'wx (frozen)' : datum.value"))
     tip = [alt.Tooltip("param:N"), alt.Tooltip("value:Q", title="dL/dθ", format=".4~g")]
     dots = shown().mark_point(filled=True, size=180).encode(
         x=x, y=log_y("|dL/dθ| (log scale)", 200), color=alt.Color("sign:N", scale=SIGN_COLORS, title="sign of dL/dθ"),
@@ -207,7 +208,7 @@ def factors(cell: str = "plain") -> alt.TopLevelMixin:
         y=log_y("factor (log scale)"))  # a factor of exactly 1: neither shrinks nor grows
     special = special_marks(color=series, tooltip=[alt.Tooltip("t:Q"), alt.Tooltip("series:N"),
                                                    alt.Tooltip("status:N")])
-    return legend_below(banded([lines, one], special.encode(x=T)))
+    return legend_below(banded([lines, one], special.encode(x=T)), columns=2)  # long names: two fit a phone
 
 
 def factors_data(report: Report) -> dict[str, pd.DataFrame]:
