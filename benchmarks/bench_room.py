@@ -254,9 +254,12 @@ def targets(args) -> list[tuple[str, str | Path | None, str, str | None]]:
     if args.url:
         return [(args.url, None, args.page, args.key)]
     out = []
-    if "lab" in args.apps:
+    apps = {"lab", "trivial"} if args.apps == "both" else set(args.apps.split(","))
+    if apps - {"lab", "trivial"}:
+        raise SystemExit(f"--apps: {args.apps!r} is not lab, trivial, both or lab,trivial")
+    if "lab" in apps:
         out.append((f"lab /{args.page}", "streamlit_app.py", args.page, args.key))
-    if "trivial" in args.apps:
+    if "trivial" in apps:
         out.append(("trivial app", TRIVIAL_APP, "", None))
     return out
 

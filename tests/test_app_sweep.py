@@ -33,7 +33,8 @@ def test_defaults_show_the_seed_lines_and_the_phase_diagram():
     np.testing.assert_allclose(cells.log10.to_numpy()[finite], want.log10.to_numpy()[finite])
     assert data["here"].to_dict("records") == [{"wh_init": 1.0, "L": 10, "what": "your setting"}]
     assert len(data["boundary"]) > 0  # relu: the wh = 1 line
-    assert "vanishing" in str(spec) and "data('extent')" in str(spec)  # the colour bar spans what occurs
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]  # the colour bar spans what occurs, ends labelled
+    assert "data('extent')" in legend["values"]["expr"] and "white = 1" in str(spec)
     assert data["extent"].hi.tolist() == [9]  # up to 10^8.x: float32 cancels before anything larger shows
     assert "No drawn block here goes above 10^8" in texts(at)  # float32 cancels before it can explode
 

@@ -70,12 +70,13 @@ def lines_title(lines_frame: pd.DataFrame, param: str) -> str:
 
 
 def _color() -> alt.Color:
-    label = "datum.value < 0 ? '10^' + datum.value + ' vanishing' : datum.value > 0 ? " \
-            "'10^' + datum.value + ' exploding' : '10^0 = 1'"
-    return alt.Color("log10:Q", title="|dL/dθ|", scale=alt.Scale(scheme="blueorange", domainMid=0, clamp=True,
-                                                                domain={"expr": DOMAIN}),
-                     legend=alt.Legend(labelExpr=label, gradientLength=160, tickCount=5, orient="bottom",
-                                       direction="horizontal"))
+    # The bar's two ends are labelled with the domain itself (what occurs), not with round ticks that may stop
+    # short of an end: white in the middle is 10^0 = 1, said in the title.
+    label = "'10^' + format(datum.value, 'd')"
+    return alt.Color("log10:Q", title="|dL/dθ| (white = 1)",
+                     scale=alt.Scale(scheme="blueorange", domainMid=0, clamp=True, domain={"expr": DOMAIN}),
+                     legend=alt.Legend(labelExpr=label, values={"expr": DOMAIN}, gradientLength=160,
+                                       orient="bottom", direction="horizontal"))
 
 
 AXIS_TITLE = {"wh": "wh_init", "bz": "bz, the gate's bias"}  # what a phase diagram runs across
