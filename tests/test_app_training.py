@@ -4,6 +4,7 @@ import pytest
 from app_support import chart, charts, open_page, texts, values, warnings
 
 from tinyrnn.app.lessons import training_preset_values
+from tinyrnn.app.training_runs import clip_heuristic
 from tinyrnn.core import train
 from tinyrnn.core.config import Config
 
@@ -157,3 +158,19 @@ def test_the_parameter_legend_lists_only_what_is_trained_and_overlaps_are_named(
     caption = [c.value for c in at.caption if c.value.startswith("Linear scale")][0]
     if params == ["h_init", "wh", "wy"]:  # plain SGD ends with h_init = wy = -34.2 (one hides the other)
         assert "in plain SGD h_init and wy coincide" in caption and "one line hides the other" in caption
+
+
+@pytest.mark.parametrize("link", [{}, {"steps": "3"}, {"L": "2000", "steps": "12", "train": ["h_init", "wh"]},
+                                  {"wh": "3", "L": "30", "lr": "0.5"}])
+def test_the_rule_of_thumb_reads_plain_sgds_own_first_updates(link):
+    """The probe is the plain run's first 5 updates: read from the page's own run (or trained when the run is
+    shorter), the sentence is the one a separate 5-step probe gives."""
+    at = open_page("training", **link)
+    assert not at.exception, [e.value for e in at.exception]
+    cfg = Config(activation="relu", wh_init=float(link.get("wh", 1.0)), L=int(link.get("L", 10)),
+                 target=2.0)
+    params = tuple(link.get("train", ("h_init", "wh", "wy")))
+    lr = float(link.get("lr", 0.02))
+    alone = train.train(cfg, steps=5, lr=lr, params=params)
+    said = [m.value for m in at.markdown if "rule of thumb" in m.value or "Pascanu et al. suggest" in m.value]
+    assert said == [clip_heuristic(alone, 1.0)]  # the default threshold

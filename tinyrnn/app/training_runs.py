@@ -42,16 +42,28 @@ def _norm(x: float) -> str:
     return "NaN" if np.isnan(x) else f"{x:.3g}"
 
 
-@functools.lru_cache(maxsize=64)
-def clip_heuristic(cfg: Config, lr: float, params: tuple, clip: float) -> str:
-    """Pascanu et al.'s rule of thumb for the threshold, in words, with when it means nothing (cached like trained).
+PROBE_STEPS = 5  # unclipped updates the rule of thumb averages
 
-    The paper takes the average norm over a sufficiently large number of unclipped updates and suggests half to
-    ten times that; the lab probes 5 updates, so it says so. When those norms jump, hit exactly 0 (plain SGD is
-    stuck) or inf/NaN (it diverged), it lists them and says which of them the average counts.
+
+def probe(cfg: Config, lr: float, params: tuple, plain: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Plain SGD's first PROBE_STEPS updates. They are the first rows of the page's own plain run (the same start,
+    rate and parameters, and nothing in an SGD step depends on how many follow), so a run that long is read, not
+    trained again: at L = 2000 a separate probe cost 5 x 2000 more work units, a third of the page's budget."""
+    if plain is not None and (len(plain) > PROBE_STEPS or not np.isfinite(plain.loss.iloc[-1])):
+        return plain
+    return _trained(cfg, PROBE_STEPS, lr, None, "norm", params)
+
+
+def clip_heuristic(probe_run: pd.DataFrame, clip: float) -> str:
+    """Pascanu et al.'s rule of thumb for the threshold, in words, with when it means nothing.
+
+    probe_run: plain SGD from probe(). The paper takes the average norm over a sufficiently large number of
+    unclipped updates and suggests half to ten times that; the lab probes 5 updates, so it says so. When those
+    norms jump, hit exactly 0 (plain SGD is stuck) or inf/NaN (it diverged), it lists them and says which of them
+    the average counts.
     """
-    probe = train.train(cfg, steps=5, lr=lr, params=params)
-    norms, steps = probe.grad_norm.to_numpy()[:5], probe.step.to_numpy()[:5]
+    norms = probe_run.grad_norm.to_numpy()[:PROBE_STEPS]
+    steps = probe_run.step.to_numpy()[:PROBE_STEPS]
     counted = np.isfinite(norms) & (norms > 0)
     finite = norms[counted]
     listed = ", ".join(_norm(x) for x in norms)

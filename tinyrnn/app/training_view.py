@@ -14,7 +14,7 @@ from . import widgets
 from .controls import CONTROLS
 from .lessons import training_preset_values
 from .state import apply_values
-from .training_runs import clip_heuristic, trained
+from .training_runs import clip_heuristic, probe, trained
 
 GRID = 80  # landscape cells per side: 2 panels x 6,400 rects draw in well under a second
 
@@ -43,8 +43,8 @@ def within_budget(L: int, steps: int) -> int:
     most = budget.TRAINING_WORK // L
     if budget.training_work(L, steps) <= budget.TRAINING_WORK:
         return steps
-    st.warning(f"L × steps is capped at {budget.TRAINING_WORK:,} per run (about 2 s of server CPU for each run): "
-               f"with L = {L} this page trains {most} steps, not {steps}. Lower L for more steps.",
+    st.warning(f"L × steps is capped at {budget.TRAINING_WORK:,} per run (up to about 1 s of server CPU each; the "
+               f"page trains two): with L = {L} this page trains {most} steps, not {steps}. Lower L for more steps.",
                icon=":material/speed:")
     return most
 
@@ -68,7 +68,7 @@ LARGEST_LR = max(float(o) for o in CONTROLS["lr"].options)  # what "no learning 
 
 def verdicts(both: pd.DataFrame, cfg: Config, lr: float, params: tuple, clip: float, mode: str) -> None:
     """The heuristic's advice with its caveat, then how each run ended."""
-    st.markdown(clip_heuristic(cfg, lr, params, clip))
+    st.markdown(clip_heuristic(probe(cfg, lr, params, both[both.run == "plain SGD"]), clip))
     for label in tc.RUNS:
         run_frame = both[both.run == label]
         kind, sentence = outcome(run_frame, cfg, lr, clip if label == "clipped SGD" else None, mode, LARGEST_LR)

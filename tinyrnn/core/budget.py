@@ -15,10 +15,13 @@ Subnormal numbers (the vanishing tail of a gradient) make a step up to ~20x slow
 """
 from __future__ import annotations
 
-# Training: one SGD step is one forward + backward pass through L steps, ~30-50 us per step of L, whatever the
-# number of trained parameters (autograd's graph dominates). Measured: L = 2000 x 12 steps (24,000) 1.31 s;
-# L = 50 x 500 steps (25,000, Pascanu's preset) 0.70 s. The Training page trains twice (plain and clipped SGD)
-# on one request, so one run gets about half of the 2 s.
+# Training: one SGD step is one forward + backward pass through L steps, ~25-55 us per step of L, whatever the
+# number of trained parameters (autograd's graph dominates), more per unit at long L. Measured: L = 2000 x 12
+# steps (24,000) 1.31 s, and 0.94 s on a quiet machine; L = 50 x 500 steps (25,000, Pascanu's preset) 0.62-0.70 s.
+# The Training page trains twice (plain and clipped SGD) on one request, so one run gets about half of the 2 s;
+# its rule of thumb reads plain SGD's first 5 updates from that run instead of training a probe. The worst link
+# (L = 2000, two parameters with the landscape) measured 2.7 s in a fresh process, ~0.6 s of it building chart
+# templates that a server's warm-up has built before the first visitor.
 TRAINING_WORK = 25_000
 
 # Sweep (forward tangents): one vectorised step per L for all wh values, ~100-300 ns per (wh, L) cell, more where
