@@ -86,6 +86,13 @@ def test_parse_wh_list_explains_each_rejected_entry():
     assert values == [1.0] and len(problems) == 50 and "only the first 50 were read" in problems[-1]
 
 
+def test_parse_wh_list_says_when_it_rounds_to_the_sliders_step():
+    values, problems = parse_wh_list("0, 0.0001, 0.123")  # nothing changed in silence, no false "twice"
+    assert values == [0.0, 0.12]
+    assert problems == ["0.0001 rounds to 0 (wh_init moves in steps of 0.01), which is already listed",
+                        "0.123 is rounded to 0.12 (wh_init moves in steps of 0.01)"]
+
+
 def test_cell_center_rounds_to_slider_steps_and_clips():
     assert cell_center({"wh_lo": 1.99, "wh_hi": 2.02, "L_lo": 6.5, "L_hi": 7.5}) == (2.0, 7)
     assert cell_center({"wh_lo": 11.9, "wh_hi": 12.2, "L_lo": 999.5, "L_hi": 1003.5}) == (12.0, 1002)  # half to even

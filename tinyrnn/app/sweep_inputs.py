@@ -7,6 +7,7 @@ from .controls import CONTROLS, shown
 from .links import listing, literal, parse_number
 
 MOST_VALUES = 8  # lines on one chart stay readable
+STEP = CONTROLS["wh"].step  # every value is kept as the wh slider would hold it
 MOST_ENTRIES = 50  # a list longer than this (a crafted link) is not read past here: bounded work, bounded words
 
 
@@ -24,12 +25,15 @@ def parse_wh_list(text: str, lo: float = -12.0, hi: float = 12.0) -> tuple[list[
             problems.append(f"{literal(part, 20)} is not a number")
         elif not lo <= v <= hi:
             problems.append(f"{literal(part, 20)} is outside {lo:g}..{hi:g}")
-        elif shown(CONTROLS["wh"], v) in values:
-            problems.append(f"{v:g} is listed twice")
+        elif (kept := shown(CONTROLS["wh"], v)) in values:
+            problems.append(f"{v:g} is listed twice" if kept == v else
+                            f"{v:g} rounds to {kept:g} (wh_init moves in steps of {STEP:g}), which is already listed")
         elif len(values) == MOST_VALUES:
             problems.append(f"only {MOST_VALUES} values fit; {v:g} was left out")
         else:
-            values.append(shown(CONTROLS["wh"], v))
+            if kept != v:
+                problems.append(f"{v:g} is rounded to {kept:g} (wh_init moves in steps of {STEP:g})")
+            values.append(kept)
     if len(entries) > MOST_ENTRIES:
         problems.append(f"the list has {len(entries)} entries; only the first {MOST_ENTRIES} were read "
                         f"(the rest start {listing(entries[MOST_ENTRIES:], 2)})")
