@@ -33,6 +33,34 @@ def test_every_template_validates_and_names_itself(build, args):
     assert build(*args) is spec  # built once per layout, then reused
 
 
+def band_marks(spec) -> list[dict]:
+    """Every point mark of a spec that reads the "points" dataset and is shaped by status (the band marks)."""
+    found = []
+    def walk(node):
+        if isinstance(node, dict):
+            enc = node.get("encoding", {})
+            if isinstance(node.get("mark"), dict) and enc.get("shape", {}).get("field") == "status":
+                found.append(node["mark"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(spec)
+    return found
+
+
+@pytest.mark.parametrize("build, args", TEMPLATES, ids=lambda v: getattr(v, "__name__", str(v)))
+def test_band_marks_shrink_with_the_room_each_point_has(build, args):
+    """A long run of zeros must not draw as a solid bar: the mark's area follows width / number of points."""
+    marks = band_marks(build(*args))
+    assert marks or build.__name__ in {"heatmap", "mini", "params", "landscape", "success"}  # charts without bands
+    for mark in marks:
+        assert "width" in mark["size"]["expr"] and "length(data('points'))" in mark["size"]["expr"]
+    assert common.band_mark_size(110) == {"expr": "clamp(pow(1.5 * width / max(1, length(data('points'))), 2), "
+                                                  "16, 110)"}
+
+
 def special(d) -> set:
     return set(d["points"].status.astype(str)) - {"finite"}
 
