@@ -76,11 +76,35 @@ def template(build: Callable[..., alt.TopLevelMixin]) -> Callable[..., dict]:
         spec.setdefault("autosize", {"type": "fit-x", "contains": "padding"})
         spec.get("config", {}).pop("view", None)  # Altair's default view size: every template sets its own
         spec["usermeta"] = {"chart": build.__name__}  # a stable name for tests and the browser to find it by
-        return spec
+        return _inline_constants(spec)
 
     cached.build = build  # the Altair object, for tests that validate the full spec
     functools.update_wrapper(cached, build)
     return cached
+
+
+def _inline_constants(spec: dict) -> dict:
+    """Put the template's own constant data (Altair moves every InlineData to a top-level "data-<hash>" dataset)
+    back into the marks that read it. Top-level datasets are converted to Arrow by Streamlit on every rerun, with
+    pandas' metadata: about 800 bytes each for a 2-row rule, 6 of them per Explorer rerun. Inline, they are part of
+    the constant spec, which the browser keeps."""
+    constants = {k: v for k, v in spec.get("datasets", {}).items() if k.startswith("data-")}
+
+    def inline(node):
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and data.get("name") in constants:
+                node = {**node, "data": {"values": constants[data["name"]]}}
+            return {k: inline(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    out = inline(spec)
+    out["datasets"] = {k: v for k, v in spec.get("datasets", {}).items() if k not in constants}
+    if not out["datasets"]:
+        del out["datasets"]
+    return out
 
 
 def with_data(spec: dict, **datasets) -> dict:
