@@ -61,6 +61,16 @@ def test_band_marks_shrink_with_the_room_each_point_has(build, args):
                                                   "16, 110)"}
 
 
+@pytest.mark.parametrize("build, args", TEMPLATES, ids=lambda v: getattr(v, "__name__", str(v)))
+def test_constant_data_stays_inside_the_spec(build, args):
+    """Only the datasets a setting fills travel beside the spec; a template's own constants (band edges, the
+    factor-1 rule) sit inline in the constant spec, so they are not converted and re-sent on every rerun."""
+    spec = build(*args)
+    assert not any(name.startswith("data-") for name in spec.get("datasets", {}))
+    if band_marks(spec):  # a banded chart: its two band edges are inline rows
+        assert '"values": [{"edge": ' in json.dumps(spec)
+
+
 def special(d) -> set:
     return set(d["points"].status.astype(str)) - {"finite"}
 
