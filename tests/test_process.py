@@ -1,4 +1,5 @@
-"""The server process computes with one torch thread (app/process.py), unless TINYRNN_TORCH_THREADS says more."""
+"""Process-wide choices: one torch thread (app/process.py) unless TINYRNN_TORCH_THREADS says more; the warm-up
+freezes the heap it built (app/warmup.py)."""
 import os
 import subprocess
 import sys
@@ -40,3 +41,12 @@ def test_a_page_start_sets_one_thread_once_per_process():
                          env={**os.environ, "TINYRNN_WARMUP": "0", "TINYRNN_TORCH_THREADS": "1"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-2:] == ["1", "2"]
+
+
+def test_the_warm_up_ends_by_freezing_the_heap_it_built():
+    """After the warm-up, the cyclic GC no longer walks the import-time heap (see warmup._freeze_the_heap): checked in
+    a fresh process, with the jobs replaced by nothing so that only the ending runs."""
+    code = ("import gc; from tinyrnn.app import warmup; warmup._jobs = lambda: iter(()); "
+            "before = gc.get_freeze_count(); warmup._run(); print(before, gc.get_freeze_count() > 1000)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split()[-2:] == ["0", "True"]
