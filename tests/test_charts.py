@@ -34,13 +34,13 @@ def test_every_template_validates_and_names_itself(build, args):
 
 
 def band_marks(spec) -> list[dict]:
-    """Every point mark of a spec that reads the "points" dataset and is shaped by status (the band marks)."""
+    """Every layer of a spec whose marks are shaped by status (the band marks), with its transforms."""
     found = []
+
     def walk(node):
         if isinstance(node, dict):
-            enc = node.get("encoding", {})
-            if isinstance(node.get("mark"), dict) and enc.get("shape", {}).get("field") == "status":
-                found.append(node["mark"])
+            if node.get("encoding", {}).get("shape", {}).get("field") == "status":
+                found.append(node)
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):
@@ -51,14 +51,18 @@ def band_marks(spec) -> list[dict]:
 
 
 @pytest.mark.parametrize("build, args", TEMPLATES, ids=lambda v: getattr(v, "__name__", str(v)))
-def test_band_marks_shrink_with_the_room_each_point_has(build, args):
-    """A long run of zeros must not draw as a solid bar: the mark's area follows width / number of points."""
-    marks = band_marks(build(*args))
-    assert marks or build.__name__ in {"heatmap", "mini", "params", "landscape", "success"}  # charts without bands
-    for mark in marks:
-        assert "width" in mark["size"]["expr"] and "length(data('points'))" in mark["size"]["expr"]
-    assert common.band_mark_size(110) == {"expr": "clamp(pow(1.5 * width / max(1, length(data('points'))), 2), "
-                                                  "16, 110)"}
+def test_band_marks_shrink_with_the_number_of_marks_in_the_bands(build, args):
+    """A long run of zeros must not draw as a solid bar, and a lone inf must keep its full size: the mark's area
+    follows the plot's width over the number of band marks (not of all points)."""
+    layers = band_marks(build(*args))
+    assert layers or build.__name__ in {"heatmap", "mini", "params", "landscape", "success"}  # charts without bands
+    for layer in layers:
+        assert layer["encoding"]["size"] == {"field": "mark_size", "type": "quantitative", "scale": None,
+                                             "legend": None}
+        steps = layer["transform"]
+        assert steps[0] == {"filter": "(datum.status !== 'finite')"}
+        assert steps[1] == {"joinaggregate": [{"op": "count", "as": "band_n"}]}
+        assert steps[2]["calculate"].startswith("clamp(pow(1.5 * width / max(1, datum.band_n), 2), 16, ")
 
 
 @pytest.mark.parametrize("build, args", TEMPLATES, ids=lambda v: getattr(v, "__name__", str(v)))

@@ -202,11 +202,12 @@ def banded(layers: list[alt.Chart], special: alt.Chart, *, height: int = 220, to
         height=height, width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
-def band_mark_size(most: int) -> dict:
-    """A band mark's area in px², from the room each point has: a run of 100 exact zeros across 330 px drew 11 px
-    triangles 3 px apart, a solid bar; shrunk towards 16 px² (4 px) they read as a row of marks. Computed in the
-    browser from the plot's width and the number of points, so the spec stays the same for every setting."""
-    return {"expr": f"clamp(pow(1.5 * width / max(1, length(data('points'))), 2), 16, {most})"}
+def band_mark_size(most: int) -> str:
+    """A band mark's area in px², from the room the band's marks have: 300 exact zeros across 330 px drew 11 px
+    triangles 1 px apart, a solid bar, so many marks shrink towards 16 px² (4 px), while a lone inf where a run
+    diverged keeps the full size. Computed in the browser from the plot's width and band_n, the number of marks in
+    the bands (a joinaggregate over this setting's data), so the spec stays the same for every setting."""
+    return f"clamp(pow(1.5 * width / max(1, datum.band_n), 2), 16, {most})"
 
 
 def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None) -> alt.Chart:
@@ -217,8 +218,9 @@ def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None)
     several series at one x never hide each other. Without a series, the fill shows the status's own colour.
     """
     shape = alt.Shape("status:N", scale=SHAPE_SCALE, legend=None)  # the caption names the marks: BANDS_NOTE
-    chart = alt.Chart(data("points")).mark_point(filled=True, size=band_mark_size(size), opacity=1).encode(
-        shape=shape, tooltip=tooltip or [])
+    chart = alt.Chart(data("points")).transform_filter(alt.datum.status != "finite").transform_joinaggregate(
+        band_n="count()").transform_calculate(mark_size=band_mark_size(size)).mark_point(filled=True, opacity=1).encode(
+        shape=shape, size=alt.Size("mark_size:Q", scale=None, legend=None), tooltip=tooltip or [])
     if color is None:
         return chart.encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, legend=None),
                             stroke=alt.value(GREY))

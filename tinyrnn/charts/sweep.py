@@ -72,7 +72,7 @@ def lines_title(lines_frame: pd.DataFrame, param: str) -> str:
 def _color() -> alt.Color:
     # The bar's two ends are labelled with the domain itself (what occurs), not with round ticks that may stop
     # short of an end: white in the middle is 10^0 = 1, said in the title.
-    label = "'10^' + format(datum.value, 'd')"
+    label = "'10^' + datum.value"  # the domain's ends are whole numbers; ASCII minus, as in the caption
     return alt.Color("log10:Q", title="|dL/dθ| (white = 1)",
                      scale=alt.Scale(scheme="blueorange", domainMid=0, clamp=True, domain={"expr": DOMAIN}),
                      legend=alt.Legend(labelExpr=label, values={"expr": DOMAIN}, gradientLength=160,
@@ -100,8 +100,8 @@ def heatmap(height: int, selectable: bool, over: str = "wh") -> alt.TopLevelMixi
     finite = rects("finite").encode(color=_color(), tooltip=[*tip, alt.Tooltip("log10:Q", format=".2f",
                                                                                   title="log10 |dL/dθ|")])
     special = rects("special").encode(fill=alt.Fill("status:N", scale=STATUS_COLOR_SCALE, title="cell is",
-                                                    legend=alt.Legend(orient="bottom", direction="horizontal",
-                                                                      columns=2)),
+                                                    # one column: beside the colour bar it fits a phone's width
+                                                    legend=alt.Legend(orient="bottom", direction="vertical")),
                                       tooltip=[*tip, alt.Tooltip("status:N", title="dL/dθ is")])
     if selectable:
         fields = [f"{over}_lo", f"{over}_hi", "L_lo", "L_hi"]
