@@ -71,6 +71,10 @@ def test_presenter_view_and_hidden_controls():
     assert not [s for s in at.slider if s.key == "offset"]
     assert "Fixed for this lesson: act = tanh, offset = 1.0" in texts(at)
     assert "**Saturated.**" in " ".join(w.value for w in at.warning)
+    for spec, _ in charts(at):  # the room reads the charts' type from the back: larger axis and legend text
+        assert spec["config"]["axisX"]["labelFontSize"] == spec["config"]["axisY"]["labelFontSize"] == 16
+    for spec, _ in charts(open_page("explorer")):  # the ordinary view keeps Vega's own sizes
+        assert "labelFontSize" not in str(spec.get("config", {}))
 
 
 def test_hiding_an_unknown_control_is_named_not_obeyed():

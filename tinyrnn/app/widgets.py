@@ -123,11 +123,29 @@ def chart_title(text: str) -> None:
     st.markdown("**" + text.replace("*", "\\*") + "**")
 
 
+# The presenter view's chart type: axis and legend text read from the back of a room (Streamlit's is 12 px).
+# Per axis direction: Streamlit's chart theme sets the generic "axis" sizes over a spec's own, and Vega-Lite lets
+# the more specific axisX / axisY win over "axis".
+PRESENTER_TYPE = {"axisX": {"labelFontSize": 16, "titleFontSize": 16},
+                  "axisY": {"labelFontSize": 16, "titleFontSize": 16},
+                  "legend": {"labelFontSize": 16, "titleFontSize": 16}}
+
+
+def presenter_type(spec: dict) -> dict:
+    """The spec with larger axis and legend type (the template's own config kept); a copy, the template untouched.
+    Still the same spec on every rerun of a presenter's session, so its views are updated in place too."""
+    config = dict(spec.get("config", {}))
+    for part, sizes in PRESENTER_TYPE.items():
+        config[part] = {**config.get(part, {}), **sizes}
+    return {**spec, "config": config}
+
+
 def draw(template: dict, datasets: dict[str, pd.DataFrame], **kwargs):
     """Draw a chart template with this setting's data; the spec is the same every rerun, so the browser swaps
-    the data into the existing view instead of building a new one."""
+    the data into the existing view instead of building a new one. The presenter view sets larger type."""
     kwargs.setdefault("width", "stretch")
-    return st.vega_lite_chart(spec=with_data(template, **datasets), **kwargs)
+    spec = with_data(template, **datasets)
+    return st.vega_lite_chart(spec=presenter_type(spec) if presenting() else spec, **kwargs)
 
 
 def table(frame: pd.DataFrame) -> None:
