@@ -72,7 +72,7 @@ def test_presenter_view_and_hidden_controls():
     assert "Fixed for this lesson: act = tanh, offset = 1.0" in texts(at)
     assert "**Saturated.**" in " ".join(w.value for w in at.warning)
     for spec, _ in charts(at):  # the room reads the charts' type from the back: larger axis and legend text
-        assert spec["config"]["axisX"]["labelFontSize"] == spec["config"]["axisY"]["labelFontSize"] == 16
+        assert spec["config"]["axis"]["labelFontSize"] == spec["config"]["legend"]["labelFontSize"] == 16
     for spec, _ in charts(open_page("explorer")):  # the ordinary view keeps Vega's own sizes
         assert "labelFontSize" not in str(spec.get("config", {}))
 

@@ -123,11 +123,9 @@ def chart_title(text: str) -> None:
     st.markdown("**" + text.replace("*", "\\*") + "**")
 
 
-# The presenter view's chart type: axis and legend text read from the back of a room (Streamlit's is 12 px).
-# Per axis direction: Streamlit's chart theme sets the generic "axis" sizes over a spec's own, and Vega-Lite lets
-# the more specific axisX / axisY win over "axis".
-PRESENTER_TYPE = {"axisX": {"labelFontSize": 16, "titleFontSize": 16},
-                  "axisY": {"labelFontSize": 16, "titleFontSize": 16},
+# The presenter view's chart type: axis and legend text read from the back of a room (Streamlit's chart theme sets
+# 12 px; a spec's own config wins over the theme's).
+PRESENTER_TYPE = {"axis": {"labelFontSize": 16, "titleFontSize": 16},
                   "legend": {"labelFontSize": 16, "titleFontSize": 16}}
 
 
