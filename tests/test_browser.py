@@ -13,6 +13,7 @@ from browser_support import (
     TIMEOUT_MS,
     choose_option,
     chromium,
+    expect,
     location,
     require_browser,
     streamlit_server,
@@ -21,11 +22,6 @@ from browser_support import (
     wait_idle,
     watch,
 )
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # require_browser() turns this into a skip locally and a failure in CI
-    expect = None
 
 WH = "wh_init: the recurrent weight"
 L_LABEL = "L: sequence length (steps)"
@@ -241,15 +237,21 @@ def test_sweep_resolution_change_redraws_the_diagram(context, server):
     clean(page)
 
 
-@pytest.mark.browser
-def test_clicking_a_phase_cell_opens_it_in_the_explorer(context, server):
-    page = open_page(context, server, "/Sweep")
+def click_phase_cell(page, across: float, key: str) -> str:
+    """Click the Sweep's phase diagram at `across` of its width, half way up (inside the plot area); wait for the
+    Explorer to open with that cell's `key` and L in its link, and return the link."""
     heat = page.locator(CHART).nth(1)
     heat.scroll_into_view_if_needed()
     box = heat.locator("canvas, svg.marks").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)  # inside the plot area
+    page.mouse.click(box["x"] + box["width"] * across, box["y"] + box["height"] * 0.5)
     expect(heading(page, EXPLORER_H1)).to_be_visible()
-    url = wait_for_location(page, "p === '/Explorer' && q.has('wh') && q.has('L')")
+    return wait_for_location(page, f"p === '/Explorer' && q.has('{key}') && q.has('L')")
+
+
+@pytest.mark.browser
+def test_clicking_a_phase_cell_opens_it_in_the_explorer(context, server):
+    page = open_page(context, server, "/Sweep")
+    url = click_phase_cell(page, 0.6, "wh")
     wh, L = float(re.search(r"wh=([-0-9.]+)", url).group(1)), int(re.search(r"L=(\d+)", url).group(1))
     assert -3 <= wh <= 3 and 1 <= L <= 200, url  # the diagram spans wh_init -3..3 and L = 1..200
     wait_idle(page, CHARTS["/Explorer"])
@@ -280,12 +282,7 @@ def test_choosing_the_gated_cell_shows_its_gate_and_redraws(context, server):
 @pytest.mark.browser
 def test_clicking_the_gate_bias_phase_diagram_opens_that_bz_in_the_explorer(context, server):
     page = open_page(context, server, "/Sweep?cell=gru&act=tanh&wh=0.5&over=bz&res=100")
-    heat = page.locator(CHART).nth(1)
-    heat.scroll_into_view_if_needed()
-    box = heat.locator("canvas, svg.marks").first.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
-    expect(heading(page, EXPLORER_H1)).to_be_visible()
-    url = wait_for_location(page, "p === '/Explorer' && q.has('bz') && q.has('L')")
+    url = click_phase_cell(page, 0.3, "bz")
     bz, L = float(re.search(r"bz=([-0-9.]+)", url).group(1)), int(re.search(r"L=(\d+)", url).group(1))
     assert -3 <= bz <= 0 and 1 <= L <= 100, url  # the left part of a diagram over bz in -3..3, L = 1..100
     wait_idle(page, CHARTS["/Explorer"])

@@ -9,17 +9,13 @@ from browser_support import (
     TIMEOUT_MS,
     choose_option,
     chromium,
+    expect,
     require_browser,
     streamlit_server,
     wait_for_location,
     wait_idle,
     watch,
 )
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # require_browser() turns this into a skip locally and a failure in CI
-    expect = None
 
 PATH = "/Memory"
 N_CHARTS = 3

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import TIMEOUT_MS, chromium, require_browser, streamlit_server, wait_for_location, wait_idle, watch
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # require_browser() turns this into a skip locally and a failure in CI
-    expect = None
+from browser_support import (
+    TIMEOUT_MS,
+    chromium,
+    expect,
+    require_browser,
+    streamlit_server,
+    wait_for_location,
+    wait_idle,
+    watch,
+)
 
 CLOUD = {"STREAMLIT_RUNNER_FAST_RERUNS": "true", "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": "true",
          "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "false"}

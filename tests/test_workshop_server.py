@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser_support import chromium, require_browser, wait_for_location, wait_idle
+from browser_support import chromium, expect, require_browser, wait_for_location, wait_idle
 from proxy_support import (
     HAPROXY,
     SERVER,
@@ -44,7 +44,6 @@ def cookie(context, name: str = "SERVERID") -> str | None:
 def test_room_of_two_replicas_behind_haproxy(tmp_path):
     require_haproxy()
     require_browser()
-    from playwright.sync_api import expect
 
     with workshop_server("--replicas", "2", tmpdir=tmp_path) as room:
         children = room.pids

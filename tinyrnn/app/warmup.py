@@ -106,11 +106,8 @@ def _training() -> None:
     for v in [defaults("training"), *(training_preset_values(name) for name in TRAINING_PRESETS)]:
         cfg = config_from(v).replace(target=v["target"])  # as the page builds it
         params = tuple(v["train"])
-        plain = None
-        for clip in (None, float(v["clip"])):
-            run = training_runs.trained(cfg, int(v["steps"]), float(v["lr"]), clip, v["clip_mode"], params,
-                                        lambda step: None)
-            plain = run if clip is None else plain
+        plain, _ = (training_runs.trained(cfg, int(v["steps"]), float(v["lr"]), clip, v["clip_mode"], params,
+                                          lambda step: None) for clip in (None, float(v["clip"])))
         training_runs.probe(cfg, float(v["lr"]), params, plain)  # a training run too short to hold the probe
 
 
