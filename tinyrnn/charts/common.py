@@ -214,8 +214,9 @@ def special_marks(color: alt.Color | None = None, size: int = 110, tooltip=None)
     """The bands' chart: one filled point per special value, shaped by its status.
 
     color is the series' colour encoding (the very one the main layers use, legend included, so the two merge
-    into one scale and one legend); each series then sits a few pixels higher or lower in the band, so marks of
-    several series at one x never hide each other. Without a series, the fill shows the status's own colour.
+    into one scale and one legend); each series then sits a few pixels higher or lower in the band (±7 px), so
+    marks of two series at one x stay apart, while four overlap into stripes that their tooltips tell apart.
+    Without a series, the fill shows the status's own colour. A mark's size: band_mark_size().
     """
     shape = alt.Shape("status:N", scale=SHAPE_SCALE, legend=None)  # the caption names the marks: BANDS_NOTE
     chart = alt.Chart(data("points")).transform_filter(alt.datum.status != "finite").transform_joinaggregate(
